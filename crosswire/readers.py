@@ -1,0 +1,444 @@
+"""Read articles from files and folders: plain text, HTML pages, JSON Lines, RSS/Atom feeds.
+
+Every problem with one input becomes an ``InputError`` that is collected (or
+yielded), never raised, so one bad file never stops the others. The article text
+keeps the input's lines: later stages record the 1-based input line of every
+sentence, so nothing here reflows, joins or drops lines of a text file.
+"""
+from __future__ import annotations
+
+import codecs
+import html
+import io
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .model import Article
+
+TEXT, HTML, JSONL, FEED = "text", "html", "jsonl", "feed"
+FORMATS: dict[str, str] = {
+    ".txt": TEXT, ".text": TEXT, ".html": HTML, ".htm": HTML, ".xhtml": HTML, ".jsonl": JSONL,
+    ".ndjson": JSONL, ".xml": FEED, ".rss": FEED, ".atom": FEED, ".feed": FEED,
+}
+EXPECTED = "expected .txt, .html, .jsonl, or an RSS/Atom feed file, or a folder"
+# A news article is kilobytes; anything this big is a wrong path, and reading it
+# whole would only exhaust memory. JSON Lines is streamed, so it has no limit.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+# UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Characters that str.splitlines() treats as line breaks but files do not: turned
+# into spaces so that "line N of the text" means the same whichever way it is split.
+_ODD_BREAKS = str.maketrans({c: " " for c in "\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]+)", re.I)
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
+_LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # BCP 47-ish: ar, nb, eng, zh-CN
+_BLOCK_TAGS = frozenset("article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6"
+                        " header hr li main nav ol p pre section table tr ul".split())
+_Items = Iterator[Article | InputError]  # what each reader yields, in input order
+
+
+@dataclass
+class ReadResult:
+    """What reading some inputs gave: the articles, and one error per input that failed."""
+
+    articles: list[Article] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def read_path(path: str | Path) -> ReadResult:
+    """Read one file or folder."""
+    return read_inputs([path])
+
+
+def read_inputs(paths: Iterable[str | Path]) -> ReadResult:
+    """Read files and folders, collecting the articles and the errors in input order."""
+    items = list(iter_articles(paths))
+    return ReadResult(articles=[i for i in items if isinstance(i, Article)],
+                      errors=[i for i in items if isinstance(i, InputError)])
+
+
+def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]:
+    """Yield each article, or the error that stopped it, in input order; ids unique per call."""
+    if isinstance(paths, (str, Path)):  # a lone path would otherwise iterate its characters
+        paths = [paths]
+    seen: set[str] = set()
+    for given in paths:
+        path = Path(given).expanduser()
+        shown = str(given)
+        try:
+            if path.is_dir():
+                yield from _read_folder(path, shown, seen)
+            elif path.is_file():
+                yield from _read_file(path, shown, seen)
+            elif path.exists():
+                yield InputError(shown, "not a regular file or folder")
+            else:
+                yield InputError(shown, "no such file or folder")
+        except OSError as err:  # e.g. a folder we may not enter, or a file vanishing mid-read
+            yield InputError(shown, _os_problem(err))
+
+
+# --- files and folders ------------------------------------------------------------------------
+
+def _os_problem(err: OSError) -> str:
+    known = {PermissionError: "permission denied", FileNotFoundError: "no such file or folder"}
+    return known.get(type(err)) or (err.strerror or str(err)).lower()
+
+
+def _read_folder(root: Path, shown: str, seen: set[str]) -> _Items:
+    found = False
+    for item in _walk(root, Path(shown), set()):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        found = True
+        path, file_shown = item
+        try:
+            yield from _read_file(path, file_shown, seen)
+        except OSError as err:
+            yield InputError(file_shown, _os_problem(err))
+    if not found:
+        yield InputError(shown, "folder has no articles (no .txt, .html, .jsonl or feed files in it)")
+
+
+def _walk(folder: Path, shown: Path, visited: set[Path]) -> Iterator[tuple[Path, str] | InputError]:
+    """Files with known extensions under ``folder``, sorted by path, hidden ones skipped."""
+    real = folder.resolve()
+    if real in visited:  # a symlink loop would otherwise recurse forever
+        return
+    visited.add(real)
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as err:
+        yield InputError(str(shown), _os_problem(err))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry, shown / entry.name, visited)
+        elif entry.is_file() and entry.suffix.lower() in FORMATS:
+            yield entry, str(shown / entry.name)
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(limit)
+
+
+def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
+    suffix = path.suffix.lower()
+    fmt = FORMATS.get(suffix)
+    if fmt == JSONL:
+        yield from _read_jsonl_file(path, shown, seen)
+        return
+    if suffix and fmt is None:  # only given directly: folder walks skip unknown extensions
+        # Read anyway when it is a feed (feed.php, a saved download); the first bytes
+        # tell, so a big PDF or video is never loaded whole.
+        if not _looks_like_feed(_read_bytes(path, 4096)):
+            yield InputError(shown, f"unknown format {suffix!r} ({EXPECTED})")
+            return
+        fmt = FEED
+    data = _read_bytes(path, MAX_FILE_BYTES + 1)
+    problem = _bytes_problem(data)
+    if problem:
+        yield InputError(shown, problem)
+        return
+    if fmt in (None, TEXT) and _looks_like_feed(data):
+        fmt = FEED
+    if fmt == FEED:
+        yield from _read_feed(data, path, shown, seen)
+        return
+    declared = _META_CHARSET.search(data[:4096]) if fmt in (None, HTML) else None  # <meta charset>
+    decoded = _decode(data, declared.group(1).decode("ascii") if declared else None)
+    if decoded is None or not decoded[0].strip():  # whitespace-only, e.g. in UTF-16
+        yield InputError(shown, "cannot detect the text encoding" if decoded is None else "file is empty")
+        return
+    text, encoding = decoded
+    if fmt is None:
+        fmt = _sniff(text)
+    if fmt == JSONL:
+        yield from _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, seen)
+    elif fmt == HTML:
+        yield from _read_html(text, path, shown, seen)
+    else:
+        yield Article(id=_unique(path.stem, seen), text=_clean_text(text), source=shown,
+                      meta={"format": TEXT, "encoding": encoding})
+
+
+def _sniff(text: str) -> str:
+    """Guess the format of a file without an extension (a feed was ruled out already)."""
+    head = text.lstrip("\ufeff \t\r\n")[:2048].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<body" in head or "<html" in head:
+        return HTML
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return JSONL if lines and all(line.startswith("{") for line in lines) else TEXT
+
+
+def _unique(wanted: str, seen: set[str]) -> str:
+    wanted = wanted or "article"
+    candidate, n = wanted, 1
+    while candidate in seen:
+        n += 1
+        candidate = f"{wanted}-{n}"
+    seen.add(candidate)
+    return candidate
+
+
+# --- bytes to text ----------------------------------------------------------------------------
+
+def _bytes_problem(data: bytes) -> str | None:
+    if len(data) > MAX_FILE_BYTES:
+        return f"file is too large (the limit is {MAX_FILE_BYTES // 2**20} MB)"
+    if not data.strip():
+        return "file is empty"
+    return "binary file, not text" if _looks_binary(data) else None
+
+
+def _bom_codec(data: bytes) -> str | None:
+    return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters mean an image, archive or office file."""
+    codec = _bom_codec(data)
+    if codec in ("utf-16", "utf-32"):  # NULs are normal there: judge the decoded characters
+        sample = data[:65536].decode(codec, errors="replace")
+    else:
+        sample = data[:65536].decode("latin-1")  # one character per byte, never fails
+    if "\x00" in sample or (codec is None and b"\x00" in data):
+        return True
+    controls = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v") or ch == "\x7f")
+    return controls > len(sample) * 0.05
+
+
+def _decode(data: bytes, hint: str | None = None) -> tuple[str, str] | None:
+    """The text and its encoding, or None when no encoding decodes the bytes cleanly."""
+    # A BOM or valid UTF-8 is near-certain; guessing comes last because short
+    # texts in single-byte encodings can fit several code pages.
+    for codec in filter(None, (_bom_codec(data), "utf-8", hint)):
+        try:
+            return data.decode(codec), codec
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes  # imported late: only non-UTF-8 files need it
+
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    # Short texts often tie (cp1250 and cp1252 read most Latin letters alike); cp1252,
+    # the most common legacy code page of news sites, is then the likelier one.
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    best = next((m for m in tied if m.encoding == "cp1252"), best)
+    return str(best), best.encoding
+
+
+def _clean_text(text: str) -> str:
+    """One line per input line: unify line ends, drop a BOM and trailing spaces. Blank lines
+    stay (line numbers must match the file) except at the very end, where no sentence sits."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_ODD_BREAKS)
+    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n")
+
+
+def _one_line(value: Any) -> str | None:
+    """Metadata (titles, authors) shown on one line, or None when there is none."""
+    return (" ".join(str(value).split()) or None) if value is not None else None
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+def _read_html(text: str, path: Path, shown: str, seen: set[str]) -> _Items:
+    import trafilatura  # imported late: it is slow to import and only HTML needs it
+
+    try:
+        # bare_extraction parses the string it is given; it never fetches (no URL is passed).
+        doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+    except Exception as err:  # a third-party parser on arbitrary input: report, never crash
+        yield InputError(shown, f"cannot parse the HTML page ({type(err).__name__}: {err})")
+        return
+    info: dict[str, Any] = doc.as_dict() if doc is not None and not isinstance(doc, dict) else doc or {}
+    body = _clean_text(info.get("text") or "")
+    if not body.strip():
+        yield InputError(shown, "HTML page has no article text")
+        return
+    yield Article(
+        id=_unique(path.stem, seen), text=body, source=shown,
+        title=_one_line(info.get("title")), url=_one_line(info.get("url")),
+        outlet=_one_line(info.get("sitename")), author=_one_line(info.get("author")),
+        published=_one_line(info.get("date")), meta={"format": HTML},
+    )
+
+
+def _html_fragment_text(fragment: str) -> str:
+    """Text of an HTML fragment (a feed entry), one block element a line."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for code in root.xpath("//script|//style|//template|//noscript"):
+        code.drop_tree()  # their text is code, not prose; drop_tree keeps the text after them
+    for el in root.iter():
+        if el.tag in _BLOCK_TAGS:  # a line break before and after every block
+            el.text, el.tail = "\n" + (el.text or ""), "\n" + (el.tail or "")
+    # text_content() leaves out comments; whitespace inside a line is HTML layout, not content.
+    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# --- RSS / Atom -------------------------------------------------------------------------------
+
+def _looks_like_feed(data: bytes) -> bool:
+    head = data[:4096].lstrip(codecs.BOM_UTF8).lstrip()
+    return head[:5].lower() == b"<?xml" and _FEED_ROOT.search(head) is not None
+
+
+def _entry_text(entry: Any) -> str:
+    detail = (entry.get("content") or [None])[0] or entry.get("summary_detail") or {}
+    value = detail.get("value") or entry.get("summary") or ""
+    # Plain-text bodies keep their lines; in HTML, newlines are only spaces.
+    if detail.get("type") == "text/plain":
+        return _clean_text(value).strip("\n")
+    if "<" not in value:  # an HTML-typed body without tags is plain text with entities
+        return _clean_text(html.unescape(value)).strip("\n")
+    return _html_fragment_text(value)
+
+
+def _read_feed(data: bytes, path: Path, shown: str, seen: set[str]) -> _Items:
+    import feedparser  # imported late: only feeds need it
+
+    try:
+        # A stream, not bytes or str: feedparser treats a str as a URL or path to open.
+        parsed = feedparser.parse(io.BytesIO(data))
+    except Exception as err:  # a third-party parser on arbitrary input: report, never crash
+        yield InputError(shown, f"not a valid RSS/Atom feed ({type(err).__name__}: {err})")
+        return
+    entries = parsed.get("entries") or []
+    if not entries:
+        bad = parsed.get("bozo") or not parsed.get("version")
+        yield InputError(shown, "not a valid RSS/Atom feed" if bad else "feed has no entries")
+        return
+    feed = parsed.get("feed") or {}
+    for n, entry in enumerate(entries, 1):
+        where = f"{shown}#{n}"
+        try:
+            text = _entry_text(entry)
+        except Exception as err:  # one odd entry must not stop the others
+            yield InputError(where, f"cannot read the feed entry ({type(err).__name__}: {err})")
+            continue
+        if not text.strip():
+            yield InputError(where, "feed entry has no text")
+            continue
+        link = entry.get("link") or ""
+        when = entry.get("published_parsed") or entry.get("updated_parsed")  # always a UTC struct_time
+        yield Article(
+            id=_unique(_one_line(entry.get("id") or link) or f"{path.stem}-{n}", seen),
+            text=text, source=where, title=_one_line(entry.get("title")),
+            url=link if link.startswith(("http://", "https://")) else None,
+            outlet=_one_line(feed.get("title")),
+            author=_one_line(entry.get("author") or feed.get("author")),
+            published=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", when) if when else None,
+            meta={"format": FEED, "entry": n},
+        )
+
+
+# --- JSON Lines -------------------------------------------------------------------------------
+
+def _read_jsonl_file(path: Path, shown: str, seen: set[str]) -> _Items:
+    with path.open("rb") as fh:  # streamed line by line: corpora can be large
+        if _looks_binary(fh.read(65536)):
+            yield InputError(shown, "binary file, not text")
+            return
+        fh.seek(0)
+        yield from _read_jsonl_lines(((n, _utf8(raw, n)) for n, raw in enumerate(fh, 1)), shown, seen)
+
+
+def _utf8(raw: bytes, n: int) -> str | None:  # None: the line is not UTF-8, which JSON must be
+    try:
+        return raw.decode("utf-8-sig" if n == 1 else "utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen: set[str]) -> _Items:
+    first_line: dict[str, int] = {}  # id -> line it was first used on, within this file
+    any_content = False
+    for n, line in lines:
+        where = f"{shown}:{n}"
+        if line is not None and not line.strip():
+            continue  # blank lines are allowed anywhere
+        any_content = True
+        if line is None:
+            yield InputError(where, "not valid UTF-8 (JSON Lines must be UTF-8)")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(where, f"not valid JSON ({err.msg} at column {err.colno})")
+            continue
+        except RecursionError:  # e.g. [[[[...]]]] thousands deep
+            yield InputError(where, "not valid JSON (nested too deeply)")
+            continue
+        made = _jsonl_article(obj, n, where)
+        if isinstance(made, str):
+            yield InputError(where, made)
+            continue
+        raw_id, article = made
+        if raw_id in first_line:
+            yield InputError(where, f"duplicate id {raw_id!r} (first used on line {first_line[raw_id]})")
+            continue
+        first_line[raw_id] = n
+        article.id = _unique(raw_id, seen)
+        yield article
+    if not any_content:
+        yield InputError(shown, "file is empty")
+
+
+_JSONL_FIELDS = ("id", "text", "title", "url", "source", "published", "language")
+
+
+def _jsonl_article(obj: Any, n: int, where: str) -> tuple[str, Article] | str:
+    """The article on one JSON line and its raw id, or the problem with the line."""
+    if not isinstance(obj, dict):
+        return f"expected a JSON object, got {_kind(obj)}"
+    for key in ("id", "text"):
+        if obj.get(key) is None:
+            return f"missing {key!r}"
+    raw_id, text = obj["id"], obj["text"]
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        return f"'id' must be a string or an integer, got {_kind(raw_id)}"
+    for key in ("text", "title", "url", "source", "published", "language"):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"{key!r} must be a string, got {_kind(value)}"
+    raw_id = str(raw_id).strip()
+    if not raw_id or not text.strip():
+        return "empty 'id'" if not raw_id else "empty 'text'"
+    language = (obj.get("language") or "").strip().replace("_", "-") or None  # zh_CN -> zh-CN
+    if language is not None and not _LANG_CODE.fullmatch(language):
+        return f"'language' must be a language code like 'ar', 'nb' or 'zh-CN', got {language!r}"
+    extra = {k: v for k, v in obj.items() if k not in _JSONL_FIELDS}
+    return raw_id, Article(
+        id=raw_id, text=_clean_text(text), source=where,
+        title=_one_line(obj.get("title")), url=_one_line(obj.get("url")),
+        outlet=_one_line(obj.get("source")), published=_one_line(obj.get("published")),
+        language=language, language_given=language is not None,
+        meta={"format": JSONL, "line": n, **({"extra": extra} if extra else {})},
+    )
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "true/false", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)

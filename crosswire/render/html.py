@@ -1,0 +1,170 @@
+"""One self-contained HTML page for a Comparison: inline CSS, no script, nothing fetched."""
+from __future__ import annotations
+
+from html import escape as _escape
+
+from ..comparison import Comparison, PairComparison
+from ..model import Article, Sentence
+from .rows import Row, rows
+from .text import is_rtl
+
+# The page loads nothing and runs nothing; the policy makes that hold even if some
+# untrusted text ever slipped through escaping.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+_CSS = """
+:root { color-scheme: light dark; --muted: #6b6b6b; --line: #d0d0d0; --only: #fff6d6;
+        --linked: transparent; --furniture: #f2f2f2; }
+@media (prefers-color-scheme: dark) {
+  :root { --muted: #a0a0a0; --line: #444; --only: #3a3320; --furniture: #2a2a2a; }
+}
+body { font-family: system-ui, sans-serif; line-height: 1.45; margin: 1.5rem auto;
+       max-width: 80rem; padding: 0 1rem; }
+h1 { font-size: 1.4rem; }
+section.pair { border-top: 2px solid var(--line); margin-top: 2rem; padding-top: .5rem; }
+.verdict { font-size: 1.1rem; }
+.meta { color: var(--muted); margin: 0; }
+table.rows { border-collapse: collapse; width: 100%; table-layout: fixed; }
+table.rows th, table.rows td { border: 1px solid var(--line); padding: .35rem .5rem;
+                               vertical-align: top; }
+table.rows th.score, table.rows td.score { width: 4.5rem; text-align: center; }
+table.rows td p { margin: 0 0 .35rem; }
+table.rows td p:last-child { margin-bottom: 0; }
+tr.only_a td, tr.only_b td { background: var(--only); font-style: italic; }
+td.empty { color: var(--muted); }
+.ln { color: var(--muted); font-size: .8em; font-family: ui-monospace, monospace;
+      unicode-bidi: isolate; }
+.furniture { color: var(--muted); background: var(--furniture); padding: .5rem 2rem; }
+.kind { font-variant: small-caps; }
+"""
+
+
+def esc(value: object) -> str:
+    return _escape(str(value), quote=True)
+
+
+def _dir_attrs(language: str | None, text: str) -> str:
+    lang = f' lang="{esc(language)}"' if language else ""
+    return f'{lang} dir="{"rtl" if is_rtl(language, text) else "ltr"}"'
+
+
+def _sentence_attrs(s: Sentence, article: Article) -> str:
+    return _dir_attrs(s.language or article.language, s.text)
+
+
+def _article_attrs(article: Article) -> str:
+    return _dir_attrs(article.language, article.text)
+
+
+def _sentence(s: Sentence, article: Article, tag: str = "p") -> str:
+    return (
+        f'<{tag}{_sentence_attrs(s, article)}><span class="ln" dir="ltr">L{s.line}</span> '
+        f"{esc(s.text)}</{tag}>"
+    )
+
+
+def _cell(sentences: list[Sentence], article: Article) -> str:
+    if not sentences:
+        return f'<td class="empty"{_article_attrs(article)}>—</td>'
+    body = "".join(_sentence(s, article) for s in sentences)
+    attrs = _sentence_attrs(sentences[0], article)
+    return f"<td{attrs}>{body}</td>"
+
+
+def _score(row: Row) -> str:
+    if row.kind == "linked" and row.score is not None:
+        return f"{row.score:.2f}"
+    return "only A" if row.kind == "only_a" else "only B"
+
+
+def _describe(role: str, article: Article) -> str:
+    language = esc(article.language or "?")
+    parts = [f"<strong>{role}</strong>: <bdi>{esc(article.id)}</bdi> ({language})"]
+    if article.title:
+        title_attrs = _dir_attrs(article.language, article.title)
+        parts.append(f"<cite{title_attrs}>{esc(article.title)}</cite>")
+    if article.outlet:
+        parts.append(f"<bdi>{esc(article.outlet)}</bdi>")
+    if article.published:
+        parts.append(esc(article.published))
+    story, furniture = len(article.story_sentences), len(article.furniture_sentences)
+    parts.append(f"{len(article.sentences)} sentences ({story} story, {furniture} furniture)")
+    return '<p class="meta">' + " · ".join(parts) + "</p>"
+
+
+def _sentence_list(title: str, sentences: list[Sentence], article: Article,
+                   kind: bool) -> list[str]:
+    out = [f"<h4>{title}</h4>"]
+    if not sentences:
+        return out + ['<p class="meta">none</p>']
+    out.append("<ul>")
+    for s in sentences:
+        tag = f'<span class="kind">{esc(s.furniture)}</span> ' if kind and s.furniture else ""
+        out.append(
+            f'<li{_sentence_attrs(s, article)}>{tag}<span class="ln" dir="ltr">L{s.line}</span> '
+            f"{esc(s.text)}</li>"
+        )
+    return out + ["</ul>"]
+
+
+def _pair(pair: PairComparison, index: int, a: Article, b: Article) -> list[str]:
+    aligned = rows(pair, a, b)
+    out = [
+        f'<section class="pair" id="pair-{index}">',
+        f"<h2>Pair {index}: <bdi>{esc(a.id)}</bdi> ↔ <bdi>{esc(b.id)}</bdi></h2>",
+        f'<p class="verdict">Same story: <strong>{pair.same_story:.2f}</strong> — '
+        f"{esc(pair.verdict)}</p>",
+        _describe("A", a),
+        _describe("B", b),
+        '<table class="rows">',
+        "<thead><tr>"
+        f"<th{_article_attrs(a)}><bdi>{esc(a.id)}</bdi> ({esc(a.language or '?')})</th>"
+        f"<th{_article_attrs(b)}><bdi>{esc(b.id)}</bdi> ({esc(b.language or '?')})</th>"
+        '<th class="score">score</th></tr></thead>',
+        "<tbody>",
+    ]
+    for row in aligned:
+        out.append(
+            f'<tr class="{row.kind}">{_cell(row.a_sentences, a)}{_cell(row.b_sentences, b)}'
+            f'<td class="score">{_score(row)}</td></tr>'
+        )
+    out += ["</tbody>", "</table>"]
+    only_a = [s for row in aligned if row.kind == "only_a" for s in row.a_sentences]
+    only_b = [s for row in aligned if row.kind == "only_b" for s in row.b_sentences]
+    out += _sentence_list(f"Reported only by <bdi>{esc(a.id)}</bdi>", only_a, a, kind=False)
+    out += _sentence_list(f"Reported only by <bdi>{esc(b.id)}</bdi>", only_b, b, kind=False)
+    out.append('<div class="furniture">')
+    out.append("<h3>Page furniture</h3>")
+    for art in (a, b):
+        out += _sentence_list(f"<bdi>{esc(art.id)}</bdi>", art.furniture_sentences, art,
+                              kind=True)
+    out += ["</div>", "</section>"]
+    return out
+
+
+def render(comparison: Comparison, *, width: int | None = None, color: bool = False) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(_CSP)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>crosswire comparison</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<h1>crosswire comparison</h1>",
+    ]
+    if comparison.embedder:
+        out.append(f'<p class="meta">Embedder: {esc(comparison.embedder)}</p>')
+    if not comparison.pairs:
+        out.append(f"<p>No pairs to compare ({len(comparison.articles)} article(s)).</p>")
+    for i, pair in enumerate(comparison.pairs, 1):
+        out += _pair(pair, i, comparison.article(pair.a), comparison.article(pair.b))
+    if comparison.skipped:
+        out += ["<h2>Skipped inputs</h2>", "<ul>"]
+        out += [f"<li>{esc(line)}</li>" for line in comparison.skipped]
+        out.append("</ul>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,147 @@
+"""A plain-text, side-by-side view of a Comparison for the terminal."""
+from __future__ import annotations
+
+import shutil
+from itertools import zip_longest
+
+from ..comparison import Comparison, PairComparison
+from ..model import Article, Sentence
+from .rows import Row, rows
+from .text import clean_for_terminal, display_width, pad_display, truncate_display, wrap_display
+
+MIN_WIDTH = 80      # floor for a detected terminal width
+MIN_GIVEN_WIDTH = 40  # below this the two columns cannot hold a word
+GUTTER = " │ "
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+
+
+def _width(width: int | None) -> int:
+    if width is None:
+        return max(MIN_WIDTH, shutil.get_terminal_size(fallback=(100, 24)).columns)
+    return max(MIN_GIVEN_WIDTH, width)
+
+
+class _Out:
+    def __init__(self, width: int, color: bool) -> None:
+        self.width = width
+        self.color = color
+        self.lines: list[str] = []
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def para(self, text: str, indent: str = "", hanging: str | None = None) -> None:
+        """Wrap ``text`` after ``indent``; continuation lines start with ``hanging``."""
+        hang = indent if hanging is None else hanging
+        avail = self.width - max(display_width(indent), display_width(hang))
+        for i, line in enumerate(wrap_display(clean_for_terminal(text), avail)):
+            self.lines.append((indent if i == 0 else hang) + line)
+
+    def header(self, text: str) -> None:
+        for line in wrap_display(clean_for_terminal(text), self.width):
+            self.lines.append(f"{BOLD}{line}{RESET}" if self.color else line)
+
+    def rule(self, label: str = "") -> None:
+        head = f"── {truncate_display(clean_for_terminal(label), self.width - 4)} " if label else ""
+        self.lines.append(head + "─" * max(0, self.width - display_width(head)))
+
+
+def _label(s: Sentence) -> str:
+    return f"L{s.line}"
+
+
+def _cell(sentences: list[Sentence], width: int, label_w: int) -> list[str]:
+    lines: list[str] = []
+    for s in sentences:
+        prefix = pad_display(_label(s), label_w) + " "
+        text_w = width - display_width(prefix)
+        for i, line in enumerate(wrap_display(clean_for_terminal(s.text), text_w)):
+            lines.append((prefix if i == 0 else " " * len(prefix)) + line)
+    return lines
+
+
+def _describe(role: str, article: Article) -> str:
+    story = len(article.story_sentences)
+    furniture = len(article.furniture_sentences)
+    title = f" “{article.title}”" if article.title else ""
+    return (
+        f"{role}: {article.id} [{article.language or '?'}]{title} — "
+        f"{len(article.sentences)} sentences ({story} story, {furniture} furniture)"
+    )
+
+
+def _row_label(row: Row, pair: PairComparison) -> str:
+    if row.kind == "linked":
+        return f"linked {row.score:.2f}" if row.score is not None else "linked"
+    return f"only {pair.a}" if row.kind == "only_a" else f"only {pair.b}"
+
+
+def _sentence_list(out: _Out, title: str, sentences: list[Sentence], kind: bool,
+                   sub: bool = False) -> None:
+    title += ":" if sentences else ": none"
+    if sub:
+        out.para(title, indent=" ", hanging="   ")
+    else:
+        out.header(title)
+    for s in sentences:
+        head = f"  {_label(s)} " + (f"[{clean_for_terminal(s.furniture or '')}] " if kind else "")
+        out.para(s.text, indent=truncate_display(head, out.width // 2),
+                 hanging=" " * (len(_label(s)) + 3))
+
+
+def _pair(out: _Out, pair: PairComparison, index: int, total: int,
+          a: Article, b: Article) -> None:
+    out.rule(f"Pair {index} of {total}")
+    out.header(f"{a.id}  ↔  {b.id}")
+    out.para(_describe("A", a))
+    out.para(_describe("B", b))
+    out.header(f"Same story: {pair.same_story:.2f} — {pair.verdict}")
+    out.blank()
+
+    aligned = rows(pair, a, b)
+    labels = [_label(s) for row in aligned for s in row.a_sentences + row.b_sentences]
+    label_w = max((len(x) for x in labels), default=2)
+    left_w = (out.width - len(GUTTER)) // 2
+    right_w = out.width - len(GUTTER) - left_w
+    out.lines.append(
+        pad_display(truncate_display(f"A: {clean_for_terminal(a.id)}", left_w), left_w)
+        + GUTTER + truncate_display(f"B: {clean_for_terminal(b.id)}", right_w)
+    )
+    for row in aligned:
+        out.rule(_row_label(row, pair))
+        left = _cell(row.a_sentences, left_w, label_w)
+        right = _cell(row.b_sentences, right_w, label_w)
+        for lcell, rcell in zip_longest(left, right, fillvalue=""):
+            out.lines.append((pad_display(lcell, left_w) + GUTTER + rcell).rstrip())
+    out.rule()
+    out.blank()
+
+    only_a = [s for row in aligned if row.kind == "only_a" for s in row.a_sentences]
+    only_b = [s for row in aligned if row.kind == "only_b" for s in row.b_sentences]
+    _sentence_list(out, f"Reported only by {a.id}", only_a, kind=False)
+    out.blank()
+    _sentence_list(out, f"Reported only by {b.id}", only_b, kind=False)
+    out.blank()
+    out.header("Page furniture")
+    for art in (a, b):
+        _sentence_list(out, art.id, art.furniture_sentences, kind=True, sub=True)
+    out.blank()
+
+
+def render(comparison: Comparison, *, width: int | None = None, color: bool = False) -> str:
+    out = _Out(_width(width), color)
+    if comparison.embedder:
+        out.para(f"Embedder: {comparison.embedder}")
+    if not comparison.pairs:
+        out.para(f"No pairs to compare ({len(comparison.articles)} article(s)).")
+    for i, pair in enumerate(comparison.pairs, 1):
+        _pair(out, pair, i, len(comparison.pairs),
+              comparison.article(pair.a), comparison.article(pair.b))
+    if comparison.skipped:
+        out.header("Skipped inputs")
+        for line in comparison.skipped:
+            out.para(f"  {line}", hanging="    ")
+    while out.lines and out.lines[-1] == "":
+        out.lines.pop()
+    return "\n".join(out.lines) + "\n"
