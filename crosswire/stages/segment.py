@@ -9,12 +9,16 @@ import re
 
 import blingfire
 
+from ..errors import InputError
 from ..model import Article, Sentence
 
 # blingfire does not know these full stops (Ethiopic, Devanagari, Myanmar, Khmer).
-_EXTRA_STOPS = re.compile(r"(?<=[\u1362\u1367\u1368\u0964\u0965\u104b\u17d4])\s*(?=\S)")
-# Closing marks blingfire leaves at the start of the next sentence: "…赢。”然后…"
-_LEADING_CLOSERS = re.compile(r"^[\"”’」』»)\]]+")
+# "፡፡" (two wordspaces) is how many Amharic texts write the full stop "።".
+_EXTRA_STOPS = re.compile(r"(?:(?<=[\u1362\u1367\u1368\u0964\u0965\u104b\u17d4])|(?<=\u1361\u1361))\s*(?=\S)")
+# Closing marks blingfire leaves at the start of the next sentence: "…赢。”然后…".
+# Each is moved back only if the previous sentence left its quote open, since
+# " » ’ also open quotes in some languages.
+_OPENER_OF = {"”": "“", "」": "「", "』": "『", ")": "(", "]": "[", "»": "«", "’": "‘", '"': '"'}
 
 
 def split_line(text: str) -> list[str]:
@@ -24,14 +28,19 @@ def split_line(text: str) -> list[str]:
             part = part.strip()
             if not part:
                 continue
-            closer = _LEADING_CLOSERS.match(part)
-            if closer and out:
-                out[-1] += closer.group(0)
-                part = part[closer.end():].strip()
-                if not part:
-                    continue
-            out.append(part)
+            while part and out and part[0] in _OPENER_OF and _left_open(out[-1], part[0]):
+                out[-1] += part[0]
+                part = part[1:].strip()
+            if part:
+                out.append(part)
     return out
+
+
+def _left_open(sentence: str, closer: str) -> bool:
+    opener = _OPENER_OF[closer]
+    if opener == closer:
+        return sentence.count(closer) % 2 == 1
+    return sentence.count(opener) > sentence.count(closer)
 
 
 class Segment:
@@ -47,5 +56,7 @@ class Segment:
             for text in split_line(line.text):
                 sentences.append(Sentence(id=len(sentences), line=line.number, text=text,
                                           furniture=line.furniture))
+        if not sentences:
+            raise InputError(article.source, "no text to analyse (only blank or invisible characters)")
         article.sentences = sentences
         return article
