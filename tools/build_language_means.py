@@ -26,6 +26,21 @@ from crosswire.ntrex import Ntrex  # noqa: E402
 from crosswire.stages.language import detect  # noqa: E402
 
 
+# Varieties the detector labels with their macrolanguage or a sibling code.
+MACRO = {"prs": "fa", "yue": "zh", "fil": "tl", "ckb": "ckb", "mey": "ar", "shi": "ar", "ms": "id"}
+
+
+def _expected(code: str) -> str:
+    """The ISO 639-1 code of an NTREX file's language (eng-GB -> en), or the code itself."""
+    from babel import Locale
+
+    base = code.split("-")[0]
+    try:
+        return Locale.parse(base).language
+    except Exception:  # babel has no locale for some codes (prs, mey): keep the code
+        return base
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--per-language", type=int, default=64, help="sentences sampled per NTREX file")
@@ -47,6 +62,12 @@ def main() -> None:
         texts = [lines[i].strip() for i in sample if lines[i].strip()]
         top = detect(" ".join(texts[:40]), k=1)
         label = top[0][0] if top and top[0][1] >= 0.2 else "und"
+        expected = _expected(code)
+        if label not in ("und", expected) and not (expected in MACRO and label == MACRO[expected]):
+            # The detector mistakes this language for another (Igbo for Vietnamese):
+            # its sentences must not shape the other language's mean.
+            print(f"{code:10s} -> {label:4s} skipped: not {expected}", flush=True)
+            continue
         if counts[label] >= args.per_language:
             print(f"{code:10s} -> {label:4s} already has {counts[label]} sentences", flush=True)
             continue  # eng-GB, eng-US... add little to the English mean
