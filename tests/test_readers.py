@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
+from conftest import find_seeds
 from crosswire import readers
 from crosswire.errors import InputError
 from crosswire.model import Article
 from crosswire.readers import ReadResult, iter_articles, read_inputs, read_path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = find_seeds() or Path("samples/seeds")
 AR_SEED = SEEDS / "ar_rutte_ishiba.txt"
 NB_SEED = SEEDS / "nb_rutte_ishiba.txt"
 

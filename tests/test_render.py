@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import find_seeds
 from crosswire.comparison import Comparison, Link, PairComparison
 from crosswire.model import Article, Sentence
 from crosswire.render import RENDERERS, render
@@ -14,7 +15,7 @@ from crosswire.render.markdown import escape as md_escape
 from crosswire.render.rows import rows
 from crosswire.render.text import display_width, is_rtl, wrap_display
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = find_seeds() or Path("samples/seeds")
 NB_FURNITURE = {5: "subheading", 9: "subheading", 14: "subheading", 11: "read-also"}
 
 
