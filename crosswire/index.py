@@ -1,0 +1,73 @@
+"""Approximate nearest-neighbour index over article vectors (usearch HNSW).
+
+Keys are article row ids in the store. Vectors are stored language-centred
+(see ``samestory.LanguageMeans``), so that the neighbours of an Arabic article
+are the articles on its story, not merely other Arabic articles. Half precision
+keeps it at about 1 KB per article; the cost of a query grows with the log of
+the collection, not with its size.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .samestory import LanguageMeans
+
+INDEX_NAME = "usearch-hnsw-cos-f16.v1"
+
+
+def centre(vectors: np.ndarray, languages: list[str | None], embedder: str) -> np.ndarray:
+    """Subtract each vector's language mean and renormalise."""
+    means = LanguageMeans.for_embedder(embedder)
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    if means is not None:
+        out -= np.stack([means.mean(lang) for lang in languages])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1.0, norms)
+
+
+class VectorIndex:
+    def __init__(self, dim: int, path: str | Path | None = None) -> None:
+        from usearch.index import Index
+
+        self.dim = dim
+        self.path = Path(path) if path else None
+        self._index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=16,
+                            expansion_add=128, expansion_search=64)
+        if self.path is not None and self.path.is_file():
+            try:
+                self._index.load(str(self.path))
+            except Exception:
+                # A damaged index file is only a cache of the store: start afresh and rebuild.
+                self._index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=16,
+                                    expansion_add=128, expansion_search=64)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def max_key(self) -> int:
+        return int(max(self._index.keys)) if len(self._index) else 0
+
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        if len(keys):
+            self._index.add(np.asarray(keys, dtype=np.uint64), np.asarray(vectors, dtype=np.float32))
+
+    def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(keys, cosine similarities) of up to k nearest stored vectors."""
+        if not len(self._index):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        found = self._index.search(np.asarray(vector, dtype=np.float32), min(k, len(self._index)))
+        return np.asarray(found.keys, dtype=np.int64), 1.0 - np.asarray(found.distances, dtype=np.float32)
+
+    def memory_bytes(self) -> int:
+        return int(self._index.memory_usage)
+
+    def save(self) -> None:
+        """Write atomically: a crash mid-save leaves the previous file, never half of one."""
+        if self.path is None:
+            return
+        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
+        self._index.save(str(tmp))
+        os.replace(tmp, self.path)

@@ -1,0 +1,104 @@
+"""Ingest: read, analyse, store, and place each article in a story, as it arrives.
+
+Each article is stored and assigned in one transaction, so an ingest killed at
+any point leaves every article either stored with its story or not stored at
+all; running the same ingest again skips what is stored (the content hash) and
+does the rest. The ANN index is a cache of the store, brought up to date when
+it is opened.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .errors import CrosswireError
+from .model import Article
+from .pipeline import Pipeline
+from .readers import iter_articles
+from .stories import StoryAssigner, StoryOptions, open_index
+from .store import Store, content_hash
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    added: int = 0
+    duplicates: list[str] = field(default_factory=list)   # one line per article already stored
+    failed: list[str] = field(default_factory=list)       # one line per input or article that failed
+    new_stories: int = 0
+    joined: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        rate = self.added / self.seconds if self.seconds else 0.0
+        return (f"{self.read} read, {self.added} added ({rate:.1f}/s), {len(self.duplicates)} already stored, "
+                f"{len(self.failed)} failed; {self.new_stories} new stories, {self.joined} joined existing ones")
+
+
+Progress = Callable[[IngestReport], None]
+
+
+def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, pipeline: Pipeline,
+                    options: StoryOptions = StoryOptions(), batch_size: int = 32,
+                    progress: Progress | None = None) -> IngestReport:
+    report = IngestReport()
+    started = time.perf_counter()
+    embedder = pipeline.stages[-1].embedder  # type: ignore[attr-defined]
+    stored = set(store.embedders())
+    if stored and stored != {embedder.name}:
+        # Vectors of different models are not comparable: never mix them in one store.
+        raise CrosswireError(str(store.path), f"holds vectors of {sorted(stored)}, not {embedder.name}; "
+                                              "use another --db or the same --embedder")
+    index = open_index(store, embedder.dim, embedder.name)
+    assigner = StoryAssigner(store, index, embedder.name, options)
+    batch: list[Article] = []
+    seen: set[str] = set()
+
+    def flush() -> None:
+        for result in pipeline.pipe(batch, batch_size=batch_size):
+            if isinstance(result, CrosswireError):
+                report.failed.append(str(result))
+                continue
+            with store.transaction():
+                if store.find_hash(content_hash(result)) is not None:  # stored by a concurrent writer
+                    report.duplicates.append(f"{result.source}: already stored")
+                    continue
+                article_id = store.add_article(result)
+                before = len(assigner.story_of)
+                story = assigner.assign(result, article_id)
+            joined = story in set(assigner.story_of.values()) if before else False
+            assigner.commit(result, article_id, story)
+            report.added += 1
+            report.joined += joined
+            report.new_stories += not joined
+        batch.clear()
+        index.save()
+        if progress:
+            report.seconds = time.perf_counter() - started
+            progress(report)
+
+    for item in articles:
+        if isinstance(item, CrosswireError):
+            report.failed.append(str(item))
+            continue
+        report.read += 1
+        digest = content_hash(item)
+        if digest in seen or store.find_hash(digest) is not None:
+            report.duplicates.append(f"{item.source}: already stored (same outlet, title and text)")
+            continue
+        seen.add(digest)
+        batch.append(item)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    index.save()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline: Pipeline,
+                 options: StoryOptions = StoryOptions(), progress: Progress | None = None) -> IngestReport:
+    return ingest_articles(iter_articles(paths), store, pipeline, options, progress=progress)

@@ -1,0 +1,257 @@
+"""The local store: one SQLite file holding articles, their analysis, vectors and stories.
+
+Disciplines (after sqlite-utils and llm): numbered migrations, each in its own
+transaction, tracked in ``PRAGMA user_version``; WAL so readers never block the
+one writer; vectors as float32 BLOBs with the versioned name of the embedder
+that made them; a content hash so that storing the same article twice is a
+no-op. A file that is not ours (another application's database, or not SQLite
+at all) is refused and never written to.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from .errors import CrosswireError
+from .model import Article, Line, Sentence
+
+APPLICATION_ID = 0x43525357  # "CRSW": marks a SQLite file as a crosswire store
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+MIGRATIONS: list[list[str]] = [
+    [  # 1: articles and stories
+        """CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            clusterer TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            ext_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL UNIQUE,
+            source TEXT, title TEXT, url TEXT, outlet TEXT, author TEXT,
+            published TEXT,
+            language TEXT,
+            text TEXT NOT NULL,
+            analysis TEXT NOT NULL,
+            embedder TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            sentence_vectors BLOB NOT NULL,
+            story_id INTEGER REFERENCES stories(id),
+            ingested_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX articles_story ON articles(story_id)",
+        "CREATE INDEX articles_published ON articles(published)",
+        "CREATE INDEX articles_language ON articles(language)",
+    ],
+]
+
+
+class StoreError(CrosswireError):
+    """The database file cannot be used (corrupt, foreign, or from a newer crosswire)."""
+
+
+def content_hash(article: Article) -> str:
+    """Same outlet, title and text (modulo whitespace and Unicode form) = same article."""
+    def norm(value: str | None) -> str:
+        return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+    payload = "\x1f".join([norm(article.outlet), norm(article.title), norm(article.text)])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class StoredArticle:
+    """The light columns of an article, for listings and clustering (no text, no vectors)."""
+
+    id: int
+    ext_id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    story_id: int | None
+
+
+class Store:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        self._check_file(create)
+        try:
+            self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            self._claim_or_verify()
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise StoreError(str(self.path), f"not a usable crosswire database ({err})") from err
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def _check_file(self, create: bool) -> None:
+        if self.path.is_dir():
+            raise StoreError(str(self.path), "is a folder, not a database file")
+        if not self.path.exists():
+            if not create:
+                raise StoreError(str(self.path), "no such database (run crosswire ingest first)")
+            if not self.path.parent.exists():
+                raise StoreError(str(self.path), f"folder {self.path.parent} does not exist")
+            return
+        with open(self.path, "rb") as fh:
+            head = fh.read(16)
+        if head and head != SQLITE_MAGIC:
+            raise StoreError(str(self.path), "is not a SQLite database; refusing to touch it")
+
+    def _claim_or_verify(self) -> None:
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id == APPLICATION_ID:
+            return
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != 0 or tables:
+            raise StoreError(str(self.path), "is a SQLite database of another application; refusing to touch it")
+        self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(str(self.path), f"was written by a newer crosswire (schema {version}); upgrade crosswire")
+        for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in statements:
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def find_hash(self, digest: str) -> int | None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def add_article(self, article: Article, story_id: int | None = None) -> int:
+        """Insert an analysed article; the caller holds the transaction. Returns its row id."""
+        if article.vector is None or not article.sentences:
+            raise CrosswireError(article.source, "article has not been analysed")
+        vectors = np.stack([s.vector for s in article.sentences]).astype(np.float32)
+        analysis = {
+            "lines": [[line.number, line.furniture] for line in article.lines if line.furniture],
+            "sentences": [[s.line, s.text, s.language, s.furniture] for s in article.sentences],
+            "language_given": article.language_given,
+            "meta": article.meta,
+        }
+        cur = self.db.execute(
+            """INSERT INTO articles (ext_id, content_hash, source, title, url, outlet, author, published,
+               language, text, analysis, embedder, dim, vector, sentence_vectors, story_id, ingested_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (article.id, content_hash(article), article.source, article.title, article.url, article.outlet,
+             article.author, article.published, article.language, article.text,
+             json.dumps(analysis, ensure_ascii=False), article.embedder, int(vectors.shape[1]),
+             article.vector.astype(np.float32).tobytes(), vectors.tobytes(), story_id, _now()),
+        )
+        return int(cur.lastrowid)
+
+    def article(self, row_id: int) -> Article:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise CrosswireError(f"article {row_id}", "no such article in the store")
+        return _to_article(row)
+
+    def articles(self, row_ids: list[int]) -> list[Article]:
+        if not row_ids:
+            return []
+        marks = ",".join("?" * len(row_ids))
+        rows = {r["id"]: r for r in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", row_ids)}
+        return [_to_article(rows[i]) for i in row_ids if i in rows]
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def embedders(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT embedder FROM articles")]
+
+    def iter_vectors(self, after_id: int = 0, batch: int = 10_000) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
+        """(row ids, article vectors, languages) in id order, in batches: for (re)building indexes."""
+        last = after_id
+        while True:
+            rows = self.db.execute(
+                "SELECT id, vector, language FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            ids = np.array([r["id"] for r in rows], dtype=np.int64)
+            vecs = np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows])
+            yield ids, vecs, [r["language"] for r in rows]
+            last = int(ids[-1])
+
+    def light(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[StoredArticle]:
+        rows = self.db.execute(
+            f"SELECT id, ext_id, title, outlet, published, language, story_id FROM articles WHERE {where} ORDER BY id",
+            params,
+        )
+        return [StoredArticle(**dict(r)) for r in rows]
+
+    # -- stories -------------------------------------------------------------------------------
+
+    def new_story(self, clusterer: str) -> int:
+        cur = self.db.execute("INSERT INTO stories (clusterer, created_at) VALUES (?, ?)", (clusterer, _now()))
+        return int(cur.lastrowid)
+
+    def set_story(self, article_id: int, story_id: int) -> None:
+        self.db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+
+    def story_members(self, story_id: int) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,))]
+
+
+def _to_article(row: sqlite3.Row) -> Article:
+    analysis = json.loads(row["analysis"])
+    dim = row["dim"]
+    vectors = np.frombuffer(row["sentence_vectors"], dtype=np.float32).reshape(-1, dim)
+    sentences = [
+        Sentence(id=i, line=line, text=text, language=lang, furniture=furniture, vector=vectors[i])
+        for i, (line, text, lang, furniture) in enumerate(analysis["sentences"])
+    ]
+    furniture = {number: kind for number, kind in analysis["lines"]}
+    lines = [Line(n, t.strip(), furniture.get(n)) for n, t in enumerate(row["text"].split("\n"), start=1)]
+    return Article(
+        id=row["ext_id"], text=row["text"], source=row["source"], title=row["title"], url=row["url"],
+        outlet=row["outlet"], author=row["author"], published=row["published"], language=row["language"],
+        language_given=analysis.get("language_given", False), lines=lines, sentences=sentences,
+        vector=np.frombuffer(row["vector"], dtype=np.float32), embedder=row["embedder"],
+        meta={**analysis.get("meta", {}), "store_id": row["id"], "story_id": row["story_id"]},
+    )

@@ -1,0 +1,236 @@
+"""Stories: group the articles that report the same story, across languages.
+
+Streaming (``StoryAssigner``): each incoming article looks up its nearest stored
+articles in the ANN index (language-centred vectors), gathers the stories they
+belong to, scores itself against a few members of each with the calibrated
+same-story model (alignment + centred cosine, see ``samestory.py``), and joins
+the best story that clears the threshold, or starts a new one. Stories whose
+last article is older than the time window (when dates are known) are not
+joined any more. The work per article is a fixed number of index lookups and
+pair scores, so it grows with the log of the store, not with its size.
+
+Batch (``recluster``): scores every article against its nearest neighbours and
+merges pairs into stories by average linkage over those scores.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .compare import CompareOptions, compare_pair
+from .index import VectorIndex, centre
+from .model import Article
+from .store import Store
+
+CLUSTERER_NAME = "crosswire.stream.v1"
+BATCH_CLUSTERER_NAME = "crosswire.batch-average-link.v1"
+
+
+@dataclass(frozen=True)
+class StoryOptions:
+    neighbours: int = 24        # ANN candidates per article
+    max_stories: int = 6        # candidate stories scored per article
+    members: int = 3            # members of a candidate story scored against the newcomer
+    threshold: float = 0.5      # same-story score needed to join
+    window_days: float = 3.0    # a story goes quiet this long after its last dated article
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+def index_path(store: Store) -> Path:
+    return store.path.with_name(store.path.name + ".usearch")
+
+
+def open_index(store: Store, dim: int, embedder: str) -> VectorIndex:
+    """The store's ANN index, brought up to date with the store (it is only a cache of it)."""
+    index = VectorIndex(dim, index_path(store))
+    if len(index) > store.count():
+        index = VectorIndex(dim)  # stale beyond repair (store replaced): rebuild in memory
+        index.path = index_path(store)
+    for ids, vectors, languages in store.iter_vectors(after_id=index.max_key()):
+        index.add(ids, centre(vectors, languages, embedder))
+    return index
+
+
+class _ArticleCache:
+    """Recently scored articles, so a busy story's members are not reloaded per newcomer."""
+
+    def __init__(self, store: Store, size: int = 2048) -> None:
+        self.store = store
+        self.size = size
+        self._items: OrderedDict[int, Article] = OrderedDict()
+
+    def get(self, ids: list[int]) -> list[Article]:
+        missing = [i for i in ids if i not in self._items]
+        for article in self.store.articles(missing):
+            self._items[article.meta["store_id"]] = article
+        out = []
+        for i in ids:
+            if i in self._items:
+                self._items.move_to_end(i)
+                out.append(self._items[i])
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return out
+
+    def put(self, article_id: int, article: Article) -> None:
+        self._items[article_id] = article
+
+
+class StoryAssigner:
+    def __init__(self, store: Store, index: VectorIndex, embedder: str,
+                 options: StoryOptions = StoryOptions(), compare: CompareOptions = CompareOptions()) -> None:
+        self.store = store
+        self.index = index
+        self.embedder = embedder
+        self.options = options
+        self.compare = compare
+        self.cache = _ArticleCache(store)
+        self.story_of: dict[int, int] = {}
+        self.last_seen: dict[int, datetime] = {}
+        for row in store.db.execute("SELECT id, story_id, published FROM articles WHERE story_id IS NOT NULL"):
+            self.story_of[row["id"]] = row["story_id"]
+            self._touch(row["story_id"], parse_time(row["published"]))
+
+    def _touch(self, story_id: int, when: datetime | None) -> None:
+        if when is not None and (story_id not in self.last_seen or when > self.last_seen[story_id]):
+            self.last_seen[story_id] = when
+
+    def _quiet(self, story_id: int, when: datetime | None) -> bool:
+        last = self.last_seen.get(story_id)
+        if when is None or last is None:
+            return False
+        return abs((when - last).total_seconds()) > self.options.window_days * 86400
+
+    def candidates(self, article: Article) -> list[tuple[int, list[int]]]:
+        """Candidate stories with the members nearest the article, best first."""
+        vector = centre(article.vector[None, :], [article.language], self.embedder)[0]
+        keys, _ = self.index.search(vector, self.options.neighbours)
+        when = parse_time(article.published)
+        stories: OrderedDict[int, list[int]] = OrderedDict()
+        for key in keys.tolist():
+            story = self.story_of.get(key)
+            if story is None or self._quiet(story, when):
+                continue
+            members = stories.setdefault(story, [])
+            if len(members) < self.options.members:
+                members.append(key)
+        return list(stories.items())[: self.options.max_stories]
+
+    def choose(self, article: Article) -> tuple[int | None, float]:
+        """The story to join (or None for a new one) and its score."""
+        best_story, best_score = None, 0.0
+        for story, member_ids in self.candidates(article):
+            scores = [compare_pair(article, m, self.compare).same_story for m in self.cache.get(member_ids)]
+            score = max(scores, default=0.0)
+            if score > best_score:
+                best_story, best_score = story, score
+        if best_score >= self.options.threshold:
+            return best_story, best_score
+        return None, best_score
+
+    def assign(self, article: Article, article_id: int) -> int:
+        """Place a stored article (caller holds the transaction); the index is updated after."""
+        story, _ = self.choose(article)
+        if story is None:
+            story = self.store.new_story(CLUSTERER_NAME)
+        self.store.set_story(article_id, story)
+        return story
+
+    def commit(self, article: Article, article_id: int, story: int) -> None:
+        """Record a committed assignment in the in-memory state and the index."""
+        self.story_of[article_id] = story
+        self._touch(story, parse_time(article.published))
+        self.cache.put(article_id, article)
+        vector = centre(article.vector[None, :], [article.language], self.embedder)
+        self.index.add(np.array([article_id]), vector)
+
+
+def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(),
+              compare: CompareOptions = CompareOptions(),
+              progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-group the whole store: kNN candidate pairs, same-story scores, average linkage.
+
+    Returns the number of stories. Runs in one transaction: on failure the
+    previous grouping stays.
+    """
+    index = open_index(store, _dim(store), embedder)
+    ids = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id")]
+    cache = _ArticleCache(store, size=4096)
+    scores: dict[tuple[int, int], float] = {}
+    for n, article_id in enumerate(ids):
+        article = cache.get([article_id])[0]
+        vector = centre(article.vector[None, :], [article.language], embedder)[0]
+        keys, _ = index.search(vector, options.neighbours + 1)
+        for other_id in keys.tolist():
+            pair = (min(article_id, other_id), max(article_id, other_id))
+            if other_id == article_id or pair in scores:
+                continue
+            other = cache.get([other_id])[0]
+            if _quiet_pair(article, other, options):
+                continue
+            scores[pair] = compare_pair(article, other, compare).same_story
+        if progress:
+            progress(n + 1, len(ids))
+    labels = average_linkage(ids, scores, options.threshold)
+    with store.transaction():
+        store.db.execute("UPDATE articles SET story_id = NULL")
+        store.db.execute("DELETE FROM stories")
+        story_ids: dict[int, int] = {}
+        for article_id, label in zip(ids, labels):
+            if label not in story_ids:
+                story_ids[label] = store.new_story(BATCH_CLUSTERER_NAME)
+            store.set_story(article_id, story_ids[label])
+    index.save()
+    return len(story_ids)
+
+
+def _quiet_pair(a: Article, b: Article, options: StoryOptions) -> bool:
+    ta, tb = parse_time(a.published), parse_time(b.published)
+    return ta is not None and tb is not None and abs((ta - tb).total_seconds()) > options.window_days * 86400
+
+
+def _dim(store: Store) -> int:
+    row = store.db.execute("SELECT dim FROM articles LIMIT 1").fetchone()
+    return int(row[0]) if row else 384
+
+
+def average_linkage(ids: list[int], scores: dict[tuple[int, int], float], threshold: float) -> list[int]:
+    """Merge clusters while the mean score between them (unscored pairs count 0) clears the threshold.
+
+    Unscored pairs count as zero because the kNN search judged them far apart;
+    that is what stops one loose pair from chaining two stories together.
+    """
+    cluster_of = {i: i for i in ids}
+    members: dict[int, list[int]] = {i: [i] for i in ids}
+    for (a, b), score in sorted(scores.items(), key=lambda kv: -kv[1]):
+        if score < threshold:
+            break
+        ca, cb = cluster_of[a], cluster_of[b]
+        if ca == cb:
+            continue
+        total = 0.0
+        for x in members[ca]:
+            for y in members[cb]:
+                total += scores.get((min(x, y), max(x, y)), 0.0)
+        if total / (len(members[ca]) * len(members[cb])) < threshold:
+            continue
+        if len(members[ca]) < len(members[cb]):
+            ca, cb = cb, ca
+        for x in members[cb]:
+            cluster_of[x] = ca
+        members[ca].extend(members.pop(cb))
+    return [cluster_of[i] for i in ids]
