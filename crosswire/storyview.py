@@ -1,0 +1,205 @@
+"""Read the stories of a store: list them (with filters) and open one as a comparison.
+
+This is the library side of ``crosswire stories`` and ``crosswire story``; the
+CLI only parses options and prints what these functions return.
+
+A story's time span comes from its articles' ``published`` dates, or from when
+they were ingested when an article has no (readable) date. Its headline is
+chosen for the reader: the title, else the first story sentence, of one of its
+articles in the reader's language when it has one, else of its earliest article,
+and the headline's language is given with it.
+"""
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from .compare import CompareOptions, compare_articles
+from .comparison import Comparison
+from .errors import CrosswireError
+from .store import Store
+from .stories import parse_time
+
+
+@dataclass
+class StorySummary:
+    id: int
+    headline: str
+    headline_language: str | None
+    languages: list[str]                 # sorted, distinct
+    sources: list[str]                   # outlets, or the article's source (path) when it has none
+    first_seen: str                      # ISO 8601, UTC
+    last_seen: str
+    size: int                            # number of articles
+    article_ids: list[dict[str, Any]] = field(default_factory=list)  # {"id": store row id, "ext_id", "language"}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "headline": self.headline, "headline_language": self.headline_language,
+            "languages": self.languages, "sources": self.sources, "first_seen": self.first_seen,
+            "last_seen": self.last_seen, "size": self.size, "article_ids": self.article_ids,
+        }
+
+
+@dataclass
+class _Member:
+    id: int
+    ext_id: str
+    title: str | None
+    language: str | None
+    source: str
+    when: datetime
+
+
+def language_key(code: str | None) -> str:
+    """The part of a language code that decides a match: 'zh-CN' ~ 'zh', 'no' ~ 'nb'."""
+    primary = (code or "").replace("_", "-").split("-")[0].lower()
+    return {"no": "nb"}.get(primary, primary)
+
+
+def parse_when(value: str | date | datetime | None, *, end: bool = False) -> datetime | None:
+    """A date or date-time as an aware UTC datetime; a bare date means its start (or its end)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time.max if end else time.min, tzinfo=timezone.utc)
+    text = str(value).strip()
+    if len(text) == 10:  # YYYY-MM-DD
+        try:
+            return parse_when(date.fromisoformat(text), end=end)
+        except ValueError:
+            pass
+    stamp = parse_time(text)
+    if stamp is None:
+        raise CrosswireError(text, "not an ISO date or date-time (e.g. 2025-03-10 or 2025-03-10T14:00Z)")
+    return stamp
+
+
+def _iso(stamp: datetime) -> str:
+    return stamp.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _contains_all(words: list[str]):
+    def match(title: str | None, text: str | None) -> int:
+        haystack = f"{title or ''}\n{text or ''}".casefold()
+        return int(all(word in haystack for word in words))
+    return match
+
+
+def list_stories(store: Store, *, language: str | None = None, since: str | date | datetime | None = None,
+                 until: str | date | datetime | None = None, text: str | None = None,
+                 reader_lang: str | None = None, limit: int | None = None) -> list[StorySummary]:
+    """The stories of the store, most recently active first (then the biggest).
+
+    ``language``: only stories with an article in that language. ``text``: only
+    stories with an article whose title or text contains every word of it, in
+    any case. ``since``/``until``: only stories active on or after ``since``
+    (last seen) and begun on or before ``until`` (first seen).
+    """
+    start, stop = parse_when(since), parse_when(until, end=True)
+    where = "story_id IS NOT NULL"
+    words = (text or "").casefold().split()
+    if words:
+        # Case-insensitive in every script (SQL LIKE only folds ASCII); a full-text index can replace it.
+        store.db.create_function("crosswire_contains_all", 2, _contains_all(words), deterministic=True)
+        where += (" AND story_id IN (SELECT story_id FROM articles"
+                  " WHERE story_id IS NOT NULL AND crosswire_contains_all(title, text))")
+    rows = store.db.execute(
+        "SELECT id, ext_id, story_id, title, outlet, source, language, published, ingested_at"
+        f" FROM articles WHERE {where} ORDER BY id")
+    members: dict[int, list[_Member]] = defaultdict(list)
+    for row in rows:
+        when = parse_time(row["published"]) or parse_time(row["ingested_at"]) or datetime.min.replace(tzinfo=timezone.utc)
+        members[row["story_id"]].append(_Member(row["id"], row["ext_id"], row["title"], row["language"],
+                                                row["outlet"] or row["source"], when))
+    wanted = language_key(language) if language else None
+    chosen: list[tuple[int, list[_Member]]] = []
+    for story_id, group in members.items():
+        if wanted and not any(language_key(m.language) == wanted for m in group):
+            continue
+        first, last = min(m.when for m in group), max(m.when for m in group)
+        if (start and last < start) or (stop and first > stop):
+            continue
+        chosen.append((story_id, group))
+    chosen.sort(key=lambda item: (max(m.when for m in item[1]), len(item[1]), item[0]), reverse=True)
+    if limit is not None and limit > 0:
+        chosen = chosen[:limit]
+    heads = _headlines(store, [(sid, _headline_member(group, reader_lang)) for sid, group in chosen])
+    return [_summary(story_id, group, *heads[story_id]) for story_id, group in chosen]
+
+
+def _headline_member(group: list[_Member], reader_lang: str | None) -> _Member:
+    by_time = sorted(group, key=lambda m: (m.when, m.id))
+    if reader_lang:
+        key = language_key(reader_lang)
+        readable = [m for m in by_time if language_key(m.language) == key]
+        if readable:
+            return readable[0]
+    return by_time[0]
+
+
+def _headlines(store: Store, picks: list[tuple[int, _Member]]) -> dict[int, tuple[str, str | None]]:
+    """Story id -> (headline, its language): the member's title, else its first story sentence."""
+    need = [m.id for _, m in picks if not m.title]
+    first_sentence: dict[int, str] = {}
+    for start in range(0, len(need), 500):  # SQLite caps the number of parameters
+        chunk = need[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in store.db.execute(f"SELECT id, analysis FROM articles WHERE id IN ({marks})", chunk):
+            sentences = json.loads(row["analysis"]).get("sentences", [])
+            story = [s for s in sentences if s[3] is None] or sentences
+            first_sentence[row["id"]] = story[0][1] if story else ""
+    return {sid: (m.title or first_sentence.get(m.id, ""), m.language) for sid, m in picks}
+
+
+def _summary(story_id: int, group: list[_Member], headline: str, headline_language: str | None) -> StorySummary:
+    by_time = sorted(group, key=lambda m: (m.when, m.id))
+    sources = list(dict.fromkeys(m.source for m in by_time if m.source))
+    return StorySummary(
+        id=story_id, headline=headline, headline_language=headline_language,
+        languages=sorted({m.language for m in group if m.language}), sources=sources,
+        first_seen=_iso(by_time[0].when), last_seen=_iso(max(m.when for m in group)), size=len(group),
+        article_ids=[{"id": m.id, "ext_id": m.ext_id, "language": m.language} for m in sorted(group, key=lambda m: m.id)],
+    )
+
+
+def story_comparison(store: Store, story_id: int, options: CompareOptions = CompareOptions()) -> Comparison:
+    """Every pair of the story's articles compared, as ``crosswire compare`` would show them."""
+    articles = store.articles(store.story_members(story_id))
+    if not articles:
+        raise CrosswireError(f"story {story_id}", f"no such story in {store.path}")
+    # Ids name articles within a comparison; two stored files can share a name (two "index.html").
+    taken: dict[str, int] = defaultdict(int)
+    for article in articles:
+        taken[article.id] += 1
+    for article in articles:
+        if taken[article.id] > 1:
+            article.id = f"{article.id}#{article.meta['store_id']}"
+    return compare_articles(articles, options)
+
+
+def render_stories(stories: list[StorySummary], fmt: str = "terminal", *, width: int = 100) -> str:
+    """The listing as JSON (a list of objects) or as short blocks for a terminal."""
+    if fmt == "json":
+        return json.dumps([s.to_dict() for s in stories], ensure_ascii=False, indent=2) + "\n"
+    if fmt != "terminal":
+        raise CrosswireError("format", f"unknown format {fmt!r}; choose terminal or json")
+    if not stories:
+        return "No stories.\n"
+    out = []
+    for s in stories:
+        span = s.first_seen[:10] if s.first_seen[:10] == s.last_seen[:10] else f"{s.first_seen[:10]} – {s.last_seen[:10]}"
+        noun = "article" if s.size == 1 else "articles"
+        top = f"story {s.id} · {s.size} {noun} · {span} · {', '.join(s.languages) or '?'}"
+        out.append(textwrap.shorten(top, width=max(20, width), placeholder=" …"))
+        head = f"{s.headline} ({s.headline_language})" if s.headline_language else s.headline
+        for line in (head, "from " + ", ".join(s.sources)):
+            out.append("    " + textwrap.shorten(line, width=max(20, width - 4), placeholder=" …"))
+        out.append("")
+    return "\n".join(out)

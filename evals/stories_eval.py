@@ -1,0 +1,112 @@
+"""Story grouping on NTREX-128: every document in 20+ languages, ingested in random order
+without dates, scored against the gold story (the document id).
+
+Prints B-cubed precision, recall and F1 and pairwise F1 for streaming assignment
+(as articles arrive, during ingest) and for batch re-clustering, with wall time,
+and, in the same run, BERTopic (its HDBSCAN over the same article vectors) as
+the peer when it is installed (see evals/PEER.md).
+
+    .venv/bin/python evals/stories_eval.py [--langs ...] [--docs N] [--db FILE] [--check]
+
+With --db FILE a copy of an existing store (from an earlier run) is used: no
+analysis; streaming assignment is replayed over it in arrival order.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crosswire.ingest import ingest_articles  # noqa: E402
+from crosswire.ntrex import Ntrex  # noqa: E402
+from crosswire.pipeline import default_pipeline  # noqa: E402
+from crosswire.stories import StoryOptions, recluster, restream  # noqa: E402
+from crosswire.store import Store  # noqa: E402
+from evals.clustering_metrics import bcubed, pairwise_f1  # noqa: E402
+from evals.common import check_floors, table  # noqa: E402
+
+LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe"
+
+
+def labels_of(store: Store) -> tuple[list[str], list[int], list[int]]:
+    rows = store.db.execute("SELECT id, source, story_id FROM articles ORDER BY id").fetchall()
+    # source is "ntrex:<lang>:<document>": the document is the gold story.
+    gold = [r["source"].split(":", 2)[2] for r in rows]
+    return gold, [r["story_id"] for r in rows], [r["id"] for r in rows]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--langs", default=LANGS)
+    ap.add_argument("--docs", type=int, default=0, help="use only the first N documents (0: all 123)")
+    ap.add_argument("--db", default=None, help="reuse this store instead of ingesting")
+    ap.add_argument("--no-peer", action="store_true", help="skip BERTopic")
+    ap.add_argument("--check", action="store_true", help="fail if a metric is below evals/floors.json")
+    args = ap.parse_args()
+    try:
+        corpus = Ntrex()
+    except Exception as err:
+        print(f"skipped: {err}")
+        return 0
+    rows, measured = [], {}
+    if args.db:
+        copy = Path(tempfile.mkdtemp(prefix="crosswire-eval-")) / "stories.db"
+        source = Store(args.db, create=False)
+        source.db.execute(f"VACUUM INTO '{copy}'")  # a consistent copy, WAL included
+        source.close()
+        store = Store(copy)
+        started = time.perf_counter()
+        restream(store, store.embedders()[0], StoryOptions())
+        stream_seconds = time.perf_counter() - started
+    else:
+        docs = corpus.documents[: args.docs] if args.docs else corpus.documents
+        articles = [a for lang in args.langs.split(",") for a in corpus.articles(lang, docs)]
+        random.Random(0).shuffle(articles)
+        tmp = tempfile.mkdtemp(prefix="crosswire-eval-")
+        store = Store(Path(tmp) / "stories.db")
+        started = time.perf_counter()
+        report = ingest_articles(articles, store, default_pipeline())
+        stream_seconds = time.perf_counter() - started
+        print(report.summary())
+    gold, streamed, _ = labels_of(store)
+    print(f"{len(gold)} articles, {len(set(gold))} gold stories")
+    p, r, f = bcubed(gold, streamed)
+    rows.append(["streaming (replayed)" if args.db else "streaming (during ingest)", len(set(streamed)), p, r, f,
+                 pairwise_f1(gold, streamed)[2], f"{stream_seconds:.0f} s" + ("" if args.db else " incl. analysis")])
+    measured.update({"stream_bcubed_f1": f, "stream_pairwise_f1": pairwise_f1(gold, streamed)[2]})
+
+    started = time.perf_counter()
+    embedder = store.embedders()[0]
+    recluster(store, embedder, StoryOptions())
+    batch_seconds = time.perf_counter() - started
+    gold, batched, ids = labels_of(store)
+    p, r, f = bcubed(gold, batched)
+    rows.append(["batch recluster", len(set(batched)), p, r, f, pairwise_f1(gold, batched)[2], f"{batch_seconds:.0f} s"])
+    measured.update({"batch_bcubed_f1": f, "batch_pairwise_f1": pairwise_f1(gold, batched)[2]})
+
+    if not args.no_peer:
+        try:
+            from evals.peer_bertopic import bertopic_labels
+
+            vectors = np.stack([np.frombuffer(v[0], dtype=np.float32) for v in
+                                store.db.execute("SELECT vector FROM articles ORDER BY id")])
+            texts = [t[0] for t in store.db.execute("SELECT text FROM articles ORDER BY id")]
+            peer, seconds = bertopic_labels(texts, vectors)
+            p, r, f = bcubed(gold, peer)
+            rows.append(["BERTopic (HDBSCAN), same vectors", len(set(peer)), p, r, f, pairwise_f1(gold, peer)[2],
+                         f"{seconds:.0f} s"])
+        except (ImportError, RuntimeError) as err:
+            rows.append(["BERTopic", "-", "-", "-", "-", "-", f"not run: {err}"])
+    print(table(["method", "stories", "B3 precision", "B3 recall", "B3 F1", "pairwise F1", "wall time"], rows))
+    return check_floors("stories", measured) if args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
