@@ -25,6 +25,7 @@ Seeds are looked for in ``../shared/seeds`` beside the checkout, then in
 """
 from __future__ import annotations
 
+from common import table  # noqa: E402  (bench/common.py)
 import argparse
 import json
 import os
@@ -91,12 +92,6 @@ def run_once(case: Case) -> None:
                     case.problems.append(f"expected 2 articles in the JSON, got {len(doc.get('articles', []))}")
             except ValueError as exc:
                 case.problems.append(f"stdout is not JSON: {exc}")
-
-
-def table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
-    return "\n".join([fmt(header), "  ".join("-" * w for w in widths), *map(fmt, rows)])
 
 
 def main() -> int:

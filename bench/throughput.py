@@ -40,6 +40,7 @@ Without the corpus (``../shared/data/ntrex128`` beside the checkout, or
 """
 from __future__ import annotations
 
+from common import table  # noqa: E402  (bench/common.py)
 import argparse
 import os
 import resource
@@ -103,12 +104,6 @@ def token_counter(embedder: Any) -> Callable[[str], int] | None:
     model = getattr(embedder, "_model", None)
     count = getattr(model, "token_count", None)
     return (lambda text: int(count(text, False))) if count else None
-
-
-def table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
-    return "\n".join([fmt(header), "  ".join("-" * w for w in widths), *map(fmt, rows)])
 
 
 def main() -> int:
