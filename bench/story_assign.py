@@ -49,8 +49,10 @@ members + write + one-vector index add + save/32.
 Other processes on the machine (the load average is printed) slow every
 number; the index build uses all cores.
 
-Run from the repository root (10k + 100k: about 5 minutes on 2 cores; 1M adds
-~15-20 minutes, mostly the index build):
+Run from the repository root. 10k + 100k take 2-5 minutes on 2 cores. 1M is
+mostly the index build (usearch add, ~1,000 vectors/s at 100k falling to ~350/s
+near 1M): 42 minutes here with two other jobs on the machine, so leave it out
+of a quick run (``--sizes 10000,100000``):
 
     .venv/bin/python bench/story_assign.py [--sizes 10000,100000,1000000] [--queries 1000]
                                            [--store-max 100000] [--tmpdir DIR] [--seed 0]

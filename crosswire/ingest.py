@@ -38,6 +38,7 @@ class IngestReport:
 
 
 Progress = Callable[[IngestReport], None]
+SAVE_EVERY_SECONDS = 60.0
 
 
 def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, pipeline: Pipeline,
@@ -55,6 +56,7 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
     assigner = StoryAssigner(store, index, embedder.name, options)
     batch: list[Article] = []
     seen: set[str] = set()
+    last_save = time.perf_counter()
 
     def flush() -> None:
         for result in pipeline.pipe(batch, batch_size=batch_size):
@@ -72,7 +74,12 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
             report.joined += joined
             report.new_stories += not joined
         batch.clear()
-        index.save()
+        nonlocal last_save
+        # The index is a cache of the store (caught up from it on open), so it is
+        # saved now and then, not per batch: at 1M articles a save takes seconds.
+        if time.perf_counter() - last_save > SAVE_EVERY_SECONDS:
+            index.save()
+            last_save = time.perf_counter()
         if progress:
             report.seconds = time.perf_counter() - started
             progress(report)
