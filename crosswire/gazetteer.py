@@ -1,0 +1,448 @@
+"""Names across languages: CLDR places with their spans, cue words, and romanised keys.
+
+Places first, as ISO 3166 codes, in any language CLDR knows.
+
+CLDR (through ``babel``) names every country and territory in every locale:
+الصين, Kina, 中国 and China are all ``CN``. That makes country mentions a
+language-independent anchor: two sentences naming {CN, RU, KP} likely report the
+same fact whatever their languages. Matching tolerates the affixes that glue
+onto names: Arabic clitics (و ب ل ك ف + ال: "وروسيا", "لأوكرانيا") and the
+Scandinavian/German genitive -s ("Kinas", "Russlands").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+from rapidfuzz.fuzz import ratio
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Longest first, so "وال" is tried before "و".
+_ARABIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "و", "ب", "ل", "ك", "ف")
+_UNSPACED = {"zh", "ja", "th", "lo", "km", "my"}
+_MIN_SUBSTRING = 2
+_ARABIC_FOLD = str.maketrans("أإآىة", "ااايه")
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    # Tatweel, bidi and zero-width marks never change a name; hyphens join its parts.
+    text = re.sub(r"[\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", text)
+    text = text.replace("-", " ").replace("‐", " ")
+    # Arabic hamza forms and alef maqsura vary between writers.
+    return text.translate(_ARABIC_FOLD)
+
+
+def _variants(word: str, arabic: bool) -> list[str]:
+    out = [word]
+    if arabic:
+        for _ in range(2):  # two clitics may stack: "ولأوكرانيا" = و + ل + أوكرانيا
+            out += [w[len(p):] for w in out for p in _ARABIC_PREFIXES if w.startswith(p) and len(w) - len(p) >= 3]
+        out = list(dict.fromkeys(out))
+        out += ["ال" + v for v in list(out) if not v.startswith("ال")]
+    elif len(word) > 3 and word.endswith("s"):
+        out.append(word[:-1])
+    return out
+
+
+def places(text: str, language: str | None) -> set[str]:
+    """ISO 3166 codes of the countries and territories a text names.
+
+    A city named like its country ("Mexico City", "Kuwait") counts as the city
+    when its name is the longer match, as the country otherwise.
+    """
+    return {code for _, _, code in place_spans(text, language) if len(code) == 2 and code.isalpha()}
+
+
+# --- Places with their spans: territories, regions and cities -------------------------------
+#
+# Entity mentions need offsets, not just codes, and cities as well as countries.
+# CLDR's time-zone exemplar cities (Tokyo, Moskva, موسكو, 東京) are the only
+# multilingual city list that ships offline; zones whose "city" is a research
+# station, a county or a common word are left out (Antarctica/Casey, Indiana/Knox,
+# Pacific/Easter, Atlantic/Stanley would turn surnames and holidays into places).
+_SKIP_ZONES = ("Antarctica/", "America/Indiana/", "America/Kentucky/", "America/North_Dakota/",
+               "Pacific/Easter", "Pacific/Wake", "Pacific/Truk", "Pacific/Midway", "Atlantic/Stanley",
+               "America/Regina", "America/Nome", "America/Boise", "Arctic/", "Etc/")
+_SPAN_WORD = re.compile(r"[\w\u0640\u200b-\u200f\u2066-\u2069\ufeff]+")
+_ARABIC_SCRIPT = ("ar", "fa", "ur", "ps")
+
+
+@lru_cache(maxsize=64)
+def _place_table(language: str) -> tuple[dict[tuple[str, ...], str], int]:
+    """Word tuple -> code for territories (ISO), regions (UN M.49, e.g. 150) and cities ("tz:Asia/Tokyo")."""
+    from babel import Locale
+    from babel.core import get_global
+
+    table: dict[tuple[str, ...], str] = {}
+
+    def add(name: str, code: str) -> None:
+        words = tuple(_WORD.findall(normalise(name)))
+        if words and len("".join(words)) >= 2:
+            table.setdefault(words, code)
+
+    zones = [z for z in get_global("zone_territories") if "/" in z and not z.startswith(_SKIP_ZONES)]
+    for locale in dict.fromkeys([language.split("-")[0], "en"]):
+        try:
+            loc = Locale.parse(locale)
+        except Exception:  # no CLDR locale: English names still apply
+            continue
+        for code, name in loc.territories.items():
+            if code.isdigit() and code != "001" or (code.isalpha() and len(code) == 2 and code not in _NOT_PLACES):
+                add(name, code)
+        localized = loc.time_zones
+        for zone in zones:
+            add(localized.get(zone, {}).get("city") or zone.rsplit("/", 1)[1].replace("_", " "), "tz:" + zone)
+    return table, max((len(k) for k in table), default=1)
+
+
+_NOT_PLACES = ("ZZ", "EU", "EZ", "UN", "QO")
+
+
+def place_spans(text: str, language: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, code) of each place named in ``text``, longest match first, clitics left outside the span.
+
+    Codes are ISO 3166 for territories, UN M.49 digits for regions ("150" Europe)
+    and "tz:Area/City" for cities. In unspaced scripts (Chinese, Japanese) names
+    are found as substrings, since there are no word boundaries to respect.
+    """
+    language = (language or "en").split("-")[0]
+    table, longest = _place_table(language)
+    arabic = language in _ARABIC_SCRIPT
+    if language in _UNSPACED:
+        return _unspaced_spans(text, table)
+    tokens = [(m.start(), m.end(), normalise(m.group())) for m in _SPAN_WORD.finditer(text)]
+    tokens = [t for t in tokens if t[2]]
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        hit = None
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            middle = tuple(t[2] for t in tokens[i + 1 : i + n - 1])
+            for head in _variants(tokens[i][2], arabic):
+                for tail in (_variants(tokens[i + n - 1][2], arabic) if n > 1 else [head]):
+                    key = (head, *middle, tail) if n > 1 else (head,)
+                    if key in table:
+                        hit = (n, head, table[key])
+                        break
+                if hit:
+                    break
+            if hit:
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, head, code = hit
+        start, end, norm = tokens[i][0], tokens[i + n - 1][1], tokens[i][2]
+        # A stripped clitic ("و" of "وروسيا") stays outside the span when the
+        # normalised token has the original's length, i.e. offsets still line up.
+        if arabic and norm.endswith(head) and len(norm) == tokens[i][1] - tokens[i][0]:
+            start += len(norm) - len(head)
+        out.append((start, end, code))
+        i += n
+    return out
+
+
+def _katakana(ch: str) -> bool:
+    return "\u30a0" <= ch <= "\u30ff"
+
+
+def _unspaced_spans(text: str, table: dict[tuple[str, ...], str]) -> list[tuple[int, int, str]]:
+    norm = normalise(text)
+    if len(norm) != len(text):  # offsets would not line up; cheap to skip, rare in CJK text
+        return []
+    found: list[tuple[int, int, str]] = []
+    taken = [False] * len(norm)
+    for words, code in sorted(table.items(), key=lambda kv: -len("".join(kv[0]))):
+        name = "".join(words)
+        if len(name) < _MIN_SUBSTRING or name.isascii():
+            continue
+        start = norm.find(name)
+        while start >= 0:
+            end = start + len(name)
+            # A katakana name inside a longer katakana word is not it: タイ in タイムズ (Times).
+            inside = any(0 <= k < len(norm) and _katakana(norm[k]) and _katakana(norm[j])
+                         for k, j in ((start - 1, start), (end, end - 1)))
+            if not inside and not any(taken[start:end]):
+                found.append((start, start + len(name), code))
+                taken[start : start + len(name)] = [True] * len(name)
+            start = norm.find(name, start + 1)
+    return sorted(found)
+
+
+@lru_cache(maxsize=4096)
+def place_name(code: str) -> str:
+    """English display name of a place code from ``place_spans``."""
+    from babel import Locale
+
+    if code.startswith("tz:"):
+        return code.rsplit("/", 1)[1].replace("_", " ")
+    return Locale.parse("en").territories.get(code, code)
+
+
+def _locales(language: str | None) -> list:
+    """CLDR locales of a language and English (whose names news in any language borrows)."""
+    from babel import Locale
+
+    out = []
+    for code in dict.fromkeys([(language or "en").split("-")[0], "en"]):
+        try:
+            out.append(Locale.parse(code))
+        except Exception:  # babel has no locale for this code: English still applies
+            continue
+    return out
+
+
+@lru_cache(maxsize=64)
+def calendar_words(language: str | None) -> frozenset[str]:
+    """Month and weekday names (casefolded): capitalised in English, rarely entities."""
+    return frozenset(normalise(v) for loc in _locales(language) for table in (loc.months, loc.days)
+                     for context in table.values() for width in ("wide", "abbreviated")
+                     for v in context.get(width, {}).values())
+
+
+@lru_cache(maxsize=64)
+def language_names(language: str | None) -> frozenset[str]:
+    """CLDR language names in the locale and in English ("japansk", "Japanese"), casefolded.
+
+    In cased scripts a capitalised language name or demonym ("Japanese Prime
+    Minister ...") is an adjective at the edge of a name, not part of it.
+    """
+    return frozenset(normalise(n) for loc in _locales(language) for code, n in loc.languages.items()
+                     if len(code) <= 3 and " " not in n)
+
+
+# --- Romanisation and a cross-script phonetic key ------------------------------------------
+#
+# uroman writes any script in Latin letters: "روتي" -> "rwty", "ルッテ" -> "rutte".
+# Arabic omits short vowels and writes long ones with w/y, Japanese adds vowels,
+# writers spell Beijing "بكين" (from Peking): so names are compared on a coarse
+# key where consonants fall into classes (g/j/k/q, d/t, l/r, ...) and vowels into
+# a/i/u, and on that key's consonant skeleton.
+_UROMAN_CODES = {"ar": "ara", "fa": "fas", "ur": "urd", "ps": "pus", "he": "heb", "yi": "yid", "am": "amh",
+                 "ti": "tir", "ja": "jpn", "zh": "zho", "ko": "kor", "ru": "rus", "uk": "ukr", "bg": "bul",
+                 "sr": "srp", "mk": "mkd", "be": "bel", "kk": "kaz", "el": "ell", "hi": "hin", "bn": "ben",
+                 "th": "tha", "ka": "kat", "hy": "hye", "nb": "nob", "nn": "nno", "no": "nob"}
+_uroman = None
+_DIGRAPHS = (("sch", "s"), ("sh", "s"), ("ch", "s"), ("zh", "j"), ("ph", "f"), ("th", "t"), ("kh", "k"),
+             ("gh", "k"), ("ck", "k"), ("dj", "j"), ("ae", "e"), ("oe", "o"))
+_CLASSES = str.maketrans("bpfvckqgjxdtszlrwyeo", "bbffkkkkkkttssrruiiu")
+
+
+def romanise(word: str, language: str | None = None) -> str:
+    """Lower-case Latin spelling of a word in any script (uroman; ASCII passes through)."""
+    if word.isascii():
+        return word.lower()
+    global _uroman
+    if _uroman is None:
+        from uroman import Uroman  # 3-4 s to load its tables: only when a non-ASCII word comes
+
+        _uroman = Uroman()
+    return _romanise_cached(word, _UROMAN_CODES.get((language or "").split("-")[0]))
+
+
+@lru_cache(maxsize=65536)
+def _romanise_cached(word: str, lcode: str | None) -> str:
+    assert _uroman is not None
+    try:
+        out = _uroman.romanize_string(word, lcode=lcode)
+    except Exception:  # uroman has no rule for some odd input: fall back to stripping accents
+        out = word
+    out = unicodedata.normalize("NFKD", str(out))
+    return "".join(c for c in out if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=65536)
+def phonetic(rom: str) -> str:
+    """Coarse sound key of a romanised word: "rutte" and "rwty" -> "ruti", "beijing" -> "bikin"."""
+    s = "".join(c for c in rom.lower() if "a" <= c <= "z")
+    for a, b in _DIGRAPHS:
+        s = s.replace(a, b)
+    if s.endswith("ng"):
+        s = s[:-1]
+    # h is mostly silent or part of a digraph in Latin spellings, but a word-initial one is a
+    # consonant in both (هندو is not "NATO"), and a final one ends Arabic nouns (جنيه is not "Jones").
+    s = s[:1] + s[1:-1].replace("h", "") + s[-1:] if len(s) > 1 else s
+    s = s.translate(_CLASSES)
+    return "".join(c for i, c in enumerate(s) if i == 0 or c != s[i - 1])
+
+
+def skeleton(key: str) -> str:
+    return "".join(c for c in key if c not in "aiu ")
+
+
+def same_name(a: str, b: str) -> bool:
+    """Do two phonetic keys (one word each) name the same thing? Strict on short keys."""
+    if a == b:
+        return bool(a)
+    sa, sb = skeleton(a), skeleton(b)
+    if not sa or not sb:
+        return False
+    if sa != sb and (min(len(sa), len(sb)) < 4 or ratio(sa, sb) < 85):
+        return False
+    return ratio(a, b) >= (85 if len(sa) <= 2 else 75)
+
+
+# --- Cue words and word keys ----------------------------------------------------------------
+#
+# Small closed lists, in the few languages the project reads most, of the words
+# around names: they decide where a name stops and what kind of thing it names.
+# Titles and demonym-like words split a capitalised run: "NATO Secretary General Mark Rutte".
+TITLES = {w.casefold() for w in """mr mrs ms dr sir lord pm prime minister president secretary general chancellor
+foreign defence defense chief king queen prince pope senator governor chairman director spokesman spokeswoman premier
+herr frau bundeskanzler bundeskanzlerin kanzler kanzlerin präsident präsidentin ministerpräsident premierminister
+premierministerin außenminister außenministerin minister ministerin m mme monsieur madame président présidente
+ministre presidente ministro señor señora statsminister generalsekretær""".split()}
+# German capitalises every noun: one after a determiner ("die Pläne", "einen Vorschlag") is no name.
+DETERMINERS_DE = set("""der die das dem den des ein eine einen einem einer eines kein keine keinen seine seinen seiner
+ihre ihren ihrer ihrem unser unsere zum zur vom im am beim ins dieser diese dieses diesen jede jeder""".split())
+# Lowercase words allowed inside a name between capitalised ones ("Bank of England", "Ibn al Saud").
+CONNECTORS = {"of", "van", "von", "de", "der", "den", "du", "da", "di", "del", "la", "le", "bin", "ibn", "al",
+               "el", "zu", "af", "y"}
+ORG_WORDS = set("""party union ministry council committee commission agency bank corporation company group association
+organisation organization university institute court parliament assembly army navy alliance federation league news
+times post press network foundation fund office department service nato parti partiet forbund forbundet departement
+departementet råd rådet universitet universitetet komité komiteen selskap selskapet direktoratet tilsynet stortinget
+regjeringen alliansen banken partei ministerium rat verband bundestag regierung universität gmbh ag ministère conseil
+banque assemblée université agence partido unión ministerio consejo banco comisión universidad agencia حزب وزاره مجلس
+منظمه اتحاد جامعه شركه بنك وكاله حلف""".split())
+ORG_SUFFIXES = ("news", "bank", "partiet", "forbundet", "departementet", "tinget", "rådet", "ministerium")
+# Geographic heads, and the feature each names, so "Taiwanstredet" and "مضيق تايوان" share a code.
+FEATURES = {"strait": ("stredet", "strede", "sundet", "strait", "straße", "meerenge", "détroit", "estrecho",
+                        "مضيق"),
+             "sea": ("havet", "sjøen", "sea", "meer", "mer", "mar", "بحر", "البحر"),
+             "ocean": ("ocean", "ozean", "océan", "océano", "المحيط", "محيط"),
+             "gulf": ("bukta", "golfen", "gulf", "bay", "golf", "bucht", "golfe", "golfo", "خليج", "الخليج")}
+LOC_SUFFIXES = ("havet", "stredet", "sundet", "bukta", "fjorden", "sjøen", "øya", "region", "regionen", "meer")
+
+# Arabic cue words, normalised (gazetteer.normalise: no hamza forms, ة -> ه).
+SPEECH_AR = {normalise(w) for w in """قال قالت يقول تقول أضاف أضافت أكد أكدت صرح صرحت أوضح أوضحت أعلن أعلنت ذكر ذكرت
+تابع تابعت أشار أشارت أشاد أشادت حذر حذرت رحب رحبت دعا دعت اعتبر اعتبرت""".split()}
+TITLES_AR = {normalise(w) for w in """رئيس الرئيس رئيسة وزير الوزير وزيرة وزراء الأمين أمين المستشار السفير الملك
+الأمير الشيخ السيد السيدة الدكتور المتحدث الناطق زعيم قائد مدير نائب حكومة الحكومة مجلس لجنة هيئة المبعوث مبعوث
+المندوب""".split()}
+STOP_AR = {normalise(w) for w in """في من إلى الى على عن مع إن أن أنه أنها إنه إنها كان كانت يكون التي الذي الذين
+اللذين هذا هذه ذلك تلك هو هي هم هما نحن لا لم لن ما قد كما ثم أو أيضا أيضًا بعد قبل بين حول عند منذ يوم اليوم أمس غدا
+خلال ضد حتى كل بعض غير عبر لدى نحو أمام وراء إذا لكن ولكن بل له لها لهم فيه فيها به بها بأن لأن عن أي أكثر أقل جدا فقط
+حيث كيف متى هناك هنا للصحفيين وسائل الإعلام مؤتمر بيان أحد إحدى عضو أعضاء مسؤول مسؤولون مصدر مصادر متحدث تقرير كلاهما
+كلا جميع الجميع بعضهم شخص أشخاص يقوم تقوم سوف""".split()}
+ARABIC_CLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ك", "ف")
+# Languages whose possessive is a bare -s glued to the name ("NATOs", "Japans").
+GENITIVE_S = {"nb", "nn", "no", "da", "sv", "de", "nl", "is", "fo", "lb"}
+INVISIBLE = re.compile(r"[\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) <= 8 and all(c.isupper() for c in letters)
+
+
+def strip_genitive(word: str) -> str:
+    """"Rutte's" -> "Rutte", "NATOs" -> "NATO" (acronym + s); "Japans" stays: it may be a name in -s."""
+    for tail in ("'s", "’s", "'", "’"):
+        if word.endswith(tail) and len(word) > len(tail) + 1:
+            return word[: -len(tail)]
+    return word[:-1] if word.endswith("s") and acronym(word[:-1]) else word
+
+
+def word_keys(word: str, lang: str) -> list[str]:
+    """Phonetic keys a word may stand for: as written, genitive -s cut, Arabic clitics cut."""
+    base = strip_genitive(INVISIBLE.sub("", word))
+    forms = [base]
+    if lang in GENITIVE_S and base.endswith("s") and len(base) > 4:
+        forms.append(base[:-1])
+    norm = normalise(base)
+    if any("\u0600" <= c <= "\u06ff" for c in norm):
+        forms = [norm] + [norm[len(p):] for p in ARABIC_CLITICS if norm.startswith(p) and len(norm) - len(p) >= 2]
+    return list(dict.fromkeys(k for k in (phonetic(romanise(f, lang)) for f in forms if f) if k))
+
+
+def feature_of(words: list[str]) -> tuple[str, str] | None:
+    """(feature, what is left) when normalised words name a strait, sea, ocean or gulf.
+
+    "taiwanstredet" -> ("strait", "taiwan"), ["مضيق", "تايوان"] -> ("strait", "تايوان"):
+    the rest, looked up as a place, gives both spellings the code "feature:strait:TW".
+    """
+    for name, heads in FEATURES.items():
+        for i, w in enumerate(words):
+            if w in heads:
+                return name, " ".join(words[:i] + words[i + 1:])
+            for h in heads:
+                if len(h) >= 5 and w.endswith(h) and len(w) > len(h) + 2:  # not "mer" in "Palmer"
+                    return name, " ".join(words[:i] + [w[: -len(h)]] + words[i + 1:])
+    return None
+
+
+# Arabic geographic heads: the words after them name the place ("مضيق تايوان").
+AR_HEADS = {normalise(w) for w in "مضيق بحر البحر المحيط محيط خليج الخليج جزيرة جزر نهر جبل جبال قناة".split()}
+# A word: letters/digits plus the invisible marks that may sit inside one, and
+# hyphen/apostrophe joins ("Nord-Korea", "Rutte's").
+_TOKEN = re.compile(r"[\w\u0640\u200b-\u200f\u2066-\u2069\ufeff]+(?:[-'’][\w\u200b-\u200f\ufeff]+)*")
+
+
+class Tok(NamedTuple):
+    start: int                  # offsets in the text tokenised, invisible marks included
+    end: int
+    text: str                   # without invisible marks
+    norm: str                   # normalise(text)
+
+
+def _script_class(ch: str) -> str:
+    o = ord(ch)
+    if 0x30A0 <= o <= 0x30FF or o == 0xFF70:
+        return "kana"
+    if 0x3040 <= o <= 0x309F:
+        return "hira"
+    if 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF:
+        return "han"
+    return ""
+
+
+def tokens(text: str) -> list[Tok]:
+    """Words with offsets. Unspaced Japanese/Chinese runs are cut where the script changes:
+    "ジョンソンは" -> "ジョンソン" + "は", "EUを離脱" -> "EU" + "を" + "離脱"."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        word, cuts = m.group(), [0]
+        for k in range(1, len(word)):
+            before, here = _script_class(word[k - 1]), _script_class(word[k])
+            if before != here and (before or here) and not INVISIBLE.match(word[k]):
+                cuts.append(k)
+        for a, b in zip(cuts, cuts[1:] + [len(word)]):
+            clean = INVISIBLE.sub("", word[a:b])
+            if clean:
+                out.append(Tok(m.start() + a, m.start() + b, clean, normalise(clean)))
+    return out
+
+
+def cased(word: str) -> bool:
+    return any(c.lower() != c.upper() for c in word)
+
+
+def capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper() and cased(word)
+
+
+def al_word(norm: str) -> bool:
+    """Does an Arabic word carry the article ال, maybe behind a clitic ("للصحفيين", "والدفاع")?"""
+    return norm.startswith(("ال", "لل")) or (norm[:1] in "وبفكل" and norm[1:3] == "ال")
+
+
+def name_key(text: str, lang: str) -> str:
+    """The mention's key: each word romanised, genitive cut, the Arabic article ال cut.
+
+    Single-letter clitics are not cut here: spans already leave them out, and
+    cutting blindly would turn بكين (Beijing) into كين.
+    """
+    words = [t.norm[2:] if t.norm.startswith("ال") and len(t.norm) > 4 else strip_genitive(t.text)
+             for t in tokens(text)]
+    return " ".join(k for k in (phonetic(romanise(w, lang)) for w in words) if k)
+
+
+def same_stem(a: str, b: str) -> bool:
+    """One compound's two forms in one article: "Indo-Stillehavet" / "Indo-Stillehavsregion"."""
+    short = min(len(a), len(b))
+    prefix = next((i for i, (p, q) in enumerate(zip(a, b)) if p != q), short)
+    return short >= 8 and " " not in a + b and prefix >= 0.8 * short

@@ -1,0 +1,177 @@
+"""Entity mentions and cross-script linking: the seed pair's targets, then input that could break them."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crosswire.entities import Entity, find_mentions, link_entities
+from crosswire.gazetteer import phonetic, place_spans, places, romanise, same_name
+from crosswire.model import Article, Sentence
+from crosswire.readers import read_path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from evals.entities_eval import measure, read_gold  # noqa: E402
+
+SEEDS = ("ar_rutte_ishiba.txt", "nb_rutte_ishiba.txt")
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir, hash_pipeline) -> list[Article]:
+    return [hash_pipeline(read_path(seeds_dir / name).articles[0]) for name in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def scored(seeds, seeds_dir) -> dict:
+    return measure(seeds, read_gold(seeds_dir / "gold_entities.tsv"))
+
+
+def article(texts: list[str], language: str | None, id: str = "x") -> Article:
+    """An analysed-looking article without the pipeline: one sentence per text."""
+    sentences = [Sentence(id=i, line=i + 1, text=t) for i, t in enumerate(texts)]
+    return Article(id=id, text="\n".join(texts), source=id, language=language, sentences=sentences)
+
+
+def entity_with(entities: list[Entity], surface: str) -> Entity:
+    return next(e for e in entities for ms in e.mentions.values() for m in ms if m.text == surface)
+
+
+# --- The seed pair ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("side", ["ar", "nb"])
+def test_seed_recall_and_precision_meet_targets(scored, side):
+    assert scored["measured"][f"recall_{side}"] >= 0.9, scored["notes"]
+    assert scored["measured"][f"precision_{side}"] >= 0.8, scored["notes"]
+
+
+def test_seed_entities_linked_across_scripts_without_wrong_links(scored):
+    assert scored["measured"]["linked"] >= 0.9, scored["notes"]
+    assert scored["measured"]["wrong_links"] == 0, scored["notes"]
+
+
+def test_rutte_variants_are_one_person(scored):
+    rutte = entity_with(scored["entities"], "Mark Rutte")
+    ar, nb = (next(v for k, v in rutte.mentions.items() if k.startswith(p)) for p in ("ar", "nb"))
+    assert rutte.kind == "PER" and rutte.name == "Mark Rutte"
+    assert {m.text for m in ar} == {"مارك روتي", "روتي", "روت"}  # "وروتي" found with its و left out
+    assert {m.text for m in nb} == {"Mark Rutte", "Rutte"}
+
+
+def test_ishiba_and_rutte_stay_apart(scored):
+    ishiba, rutte = entity_with(scored["entities"], "إيشيبا"), entity_with(scored["entities"], "روت")
+    assert ishiba.id != rutte.id
+    assert ishiba.name == "Shigeru Ishiba" and ishiba.kind == "PER"
+    assert {m.text for ms in ishiba.mentions.values() for m in ms} == {
+        "شيجرو إيشيبا", "إيشيبا", "Shigeru Ishiba", "Ishiba"}
+
+
+def test_places_link_through_cldr_codes_and_projection(scored):
+    entities = scored["entities"]
+    assert entity_with(entities, "الصين") is entity_with(entities, "Kinas")
+    assert entity_with(entities, "طوكيو") is entity_with(entities, "Tokyo")          # CLDR city
+    assert entity_with(entities, "بكين") is entity_with(entities, "Beijings")        # projected
+    assert entity_with(entities, "مضيق تايوان") is entity_with(entities, "Taiwanstredet")
+    assert entity_with(entities, "الناتو").name == "NATO"
+    assert entity_with(entities, "NATOs").kind == "ORG"
+
+
+def test_mention_offsets_point_at_their_text(seeds):
+    for a in seeds:
+        for m in find_mentions(a):
+            assert a.sentences[m.sentence_id].text[m.start : m.end] == m.text
+            assert m.kind in ("PER", "ORG", "LOC", "MISC") and m.key
+
+
+def test_sentence_initial_words_are_not_names(seeds):
+    nb = seeds[1]
+    texts = {m.text for m in find_mentions(nb)}
+    assert not texts & {"Begge", "De", "Ifølge", "I", "Samarbeidet", "Kritiserer", "Dette", "Et", "Les", "Vil"}
+    assert {"Japans", "Shigeru Ishiba", "NATOs", "Mark Rutte", "EuroNews", "NSATU"} <= texts
+
+
+# --- Building blocks ----------------------------------------------------------------------
+
+def test_romanised_keys_bridge_scripts():
+    key = lambda word, lang: phonetic(romanise(word, lang))  # noqa: E731
+    assert same_name(key("روتي", "ar"), key("Rutte", "nb"))
+    assert same_name(key("روت", "ar"), key("Rutte", "nb"))
+    assert same_name(key("إيشيبا", "ar"), key("Ishiba", "nb"))
+    assert not same_name(key("هندو", "ar"), key("NATO", "nb"))
+    assert not same_name(key("روتي", "ar"), key("Ishiba", "nb"))
+
+
+def test_places_tolerate_clitics_and_genitives():
+    assert places("وروسيا ولأوكرانيا والصين", "ar") == {"RU", "UA", "CN"}
+    assert places("Kinas støtte til Russlands industri", "nb") == {"CN", "RU"}
+    text = "وروسيا"
+    assert [text[a:b] for a, b, _ in place_spans(text, "ar")] == ["روسيا"]
+
+
+def test_other_languages_and_scripts():
+    en = article(["Prime Minister Theresa May met Boris Johnson in Birmingham on Monday.",
+                  "May said the EU must act."], "en", "en")
+    ja = article(["テリーザ・メイ首相はバーミンガムでボリス・ジョンソン氏と会談した。"], "ja", "ja")
+    entities = link_entities([en, ja])
+    johnson = entity_with(entities, "Boris Johnson")
+    assert johnson.kind == "PER" and "ja" in johnson.mentions
+    assert entity_with(entities, "Birmingham") is entity_with(entities, "バーミンガム")
+    assert all(m.text != "Monday" for e in entities for m in e.mentions.get("en", []))
+
+
+# --- Bad input ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("texts,language", [
+    (["the cat sat on the mat. it was happy."], "en"),
+    (["", "   "], "en"),
+    (["١٢٣ ٤٥٦ ... !!! ؟؟"], "ar"),
+    (["这是一个没有名字的句子。"], "zh"),
+])
+def test_no_names_no_mentions(texts, language):
+    a = article(texts, language)
+    assert find_mentions(a) == []
+    assert link_entities([a]) == []
+
+
+def test_articles_without_sentences_or_language():
+    assert find_mentions(Article(id="e", text="", source="e")) == []
+    a = article(["Mark Rutte visited Tokyo."], None)
+    assert {m.text for m in find_mentions(a)} >= {"Mark Rutte", "Tokyo"}
+    assert link_entities([]) == []
+
+
+def test_only_names():
+    a = article(["Mark Rutte Shigeru Ishiba NATO Japan Tokyo"], "en")
+    mentions = find_mentions(a)
+    assert mentions and all(m.text for m in mentions)
+    assert link_entities([a])
+
+
+def test_very_long_names_stay_fast():
+    long_run = " ".join(["Aaaaaaaaa"] * 3000)
+    one_word = "B" + "b" * 50_000
+    a = article([f"He met {long_run} today.", f"Then {one_word} spoke.", "وقال " + "ا" * 20_000], "en")
+    started = time.perf_counter()
+    link_entities([a, article(["Mark Rutte"], "nb", "y")])
+    assert time.perf_counter() - started < 20
+
+
+def test_mixed_scripts_inside_a_word():
+    a = article(["قال Rutteروتي إن NATOالناتو و東京Tokyo مهم", "Rutteروتي sa at Ишиба-Ishiba kom."], "ar")
+    for m in find_mentions(a):
+        assert a.sentences[m.sentence_id].text[m.start : m.end] == m.text
+    link_entities([a, article(["Mark Rutte og NATO"], "nb", "y")])
+
+
+def test_bidi_and_zero_width_marks_do_not_break_names():
+    ar = article(["وقال \u200fمارك روتي\u200f إن \u0627\u0644\u0646\u0627\u200c\u062a\u0648 قوي", "وقالت رو\u0640تي إن"],
+                 "ar", "ar")
+    nb = article(["NATOs generalsekretær Mark Ru\u200btte møtte Ishiba\u2069.", "\ufeffRutte sa nei."], "nb", "nb")
+    entities = link_entities([ar, nb])
+    rutte = entity_with(entities, "Mark Ru\u200btte")
+    assert rutte.kind == "PER" and "ar" in rutte.mentions
+    assert len(rutte.mentions["nb"]) == 2
+    for a in (ar, nb):
+        for m in find_mentions(a):
+            assert a.sentences[m.sentence_id].text[m.start : m.end] == m.text
