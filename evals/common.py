@@ -16,6 +16,18 @@ def seeds_dir() -> Path:
     return SEEDS if SEEDS.is_dir() else REPO / "samples" / "seeds"
 
 
+def ntrex_or_none() -> "Ntrex | None":
+    """NTREX-128 beside the checkout, or None after saying why the evaluation is skipped."""
+    from crosswire.errors import CrosswireError
+    from crosswire.ntrex import Ntrex
+
+    try:
+        return Ntrex()
+    except CrosswireError as err:
+        print(f"skipped: {err}")
+        return None
+
+
 def table(headers: list[str], rows: list[list[object]]) -> str:
     cells = [[str(h) for h in headers]] + [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]

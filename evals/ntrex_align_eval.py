@@ -20,9 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crosswire.compare import CompareOptions, compare_pair  # noqa: E402
 from crosswire.model import Article  # noqa: E402
-from crosswire.ntrex import Ntrex  # noqa: E402
 from crosswire.pipeline import default_pipeline  # noqa: E402
-from evals.common import check_floors, table  # noqa: E402
+from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 
 PAIRS = "arb-nob,eng-zho-CN,jpn-hau,deu-fra,rus-amh,hin-spa,kor-tur"
 
@@ -33,10 +32,8 @@ def main() -> int:
     ap.add_argument("--pairs", default=PAIRS)
     ap.add_argument("--check", action="store_true", help="fail if a metric is below evals/floors.json")
     args = ap.parse_args()
-    try:
-        corpus = Ntrex()
-    except Exception as err:
-        print(f"skipped: {err}")
+    corpus = ntrex_or_none()
+    if corpus is None:
         return 0
     _, evaluation = corpus.split()
     docs = evaluation[: args.docs]

@@ -25,12 +25,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crosswire.ingest import ingest_articles  # noqa: E402
-from crosswire.ntrex import Ntrex  # noqa: E402
 from crosswire.pipeline import default_pipeline  # noqa: E402
 from crosswire.stories import StoryOptions, recluster, restream  # noqa: E402
 from crosswire.store import Store  # noqa: E402
 from evals.clustering_metrics import bcubed, pairwise_f1  # noqa: E402
-from evals.common import check_floors, table  # noqa: E402
+from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 
 LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe"
 
@@ -50,10 +49,8 @@ def main() -> int:
     ap.add_argument("--no-peer", action="store_true", help="skip BERTopic")
     ap.add_argument("--check", action="store_true", help="fail if a metric is below evals/floors.json")
     args = ap.parse_args()
-    try:
-        corpus = Ntrex()
-    except Exception as err:
-        print(f"skipped: {err}")
+    corpus = ntrex_or_none()
+    if corpus is None:
         return 0
     rows, measured = [], {}
     if args.db:
