@@ -59,6 +59,7 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
     last_save = time.perf_counter()
 
     def flush() -> None:
+        nonlocal last_save
         for result in pipeline.pipe(batch, batch_size=batch_size):
             if isinstance(result, CrosswireError):
                 report.failed.append(str(result))
@@ -74,7 +75,6 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
             report.joined += joined
             report.new_stories += not joined
         batch.clear()
-        nonlocal last_save
         # The index is a cache of the store (caught up from it on open), so it is
         # saved now and then, not per batch: at 1M articles a save takes seconds.
         if time.perf_counter() - last_save > SAVE_EVERY_SECONDS:
