@@ -6,6 +6,7 @@ deterministic ``hash`` embedder and runs in seconds.
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,15 @@ def find_seeds() -> Path | None:
         if (path / "ar_rutte_ishiba.txt").is_file():
             return path
     return None
+
+
+def foreign_sqlite(path: Path, *statements: str) -> None:
+    """A SQLite file made by some other application: the store must refuse it untouched."""
+    db = sqlite3.connect(path)
+    for statement in statements:
+        db.execute(statement)
+    db.commit()
+    db.close()
 
 
 @pytest.fixture(scope="session")

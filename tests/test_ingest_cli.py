@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from conftest import foreign_sqlite
 from crosswire.cli import DEFAULT_DB, EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
 from crosswire.index import VectorIndex
 from crosswire.store import Store
@@ -199,11 +200,7 @@ def test_a_status_line_only_on_a_terminal(tmp_path: Path, seeds: list[Path]) -> 
 # --- files that are not a store --------------------------------------------------------------------
 
 def _other_application(path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE notes (body TEXT)")
-    db.execute("INSERT INTO notes VALUES ('mine')")
-    db.commit()
-    db.close()
+    foreign_sqlite(path, "CREATE TABLE notes (body TEXT)", "INSERT INTO notes VALUES ('mine')")
 
 
 NOT_A_STORE = {

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import foreign_sqlite
 from crosswire.ingest import ingest_articles
 from crosswire.model import Article
 from crosswire.pipeline import Pipeline
@@ -142,26 +143,16 @@ def _random_bytes(path: Path) -> None:
 
 
 def _other_application(path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
-    db.execute("INSERT INTO notes (body) VALUES ('mine')")
-    db.commit()
-    db.close()
+    foreign_sqlite(path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",
+                   "INSERT INTO notes (body) VALUES ('mine')")
 
 
 def _other_application_in_wal(path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("CREATE TABLE notes (body TEXT)")
-    db.commit()
-    db.close()
+    foreign_sqlite(path, "PRAGMA journal_mode = WAL", "CREATE TABLE notes (body TEXT)")
 
 
 def _other_application_id(path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA application_id = 1234")
-    db.commit()
-    db.close()
+    foreign_sqlite(path, "PRAGMA application_id = 1234")
 
 
 def _corrupt_sqlite(path: Path) -> None:
