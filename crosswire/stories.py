@@ -42,6 +42,12 @@ class StoryOptions:
     # replay of NTREX ingests (evals/stories_eval.py --db).
     join_threshold: float = 0.8
     merge_threshold: float = 0.5  # batch: mean score between two clusters needed to merge them
+
+    def apart(self, first: datetime | None, second: datetime | None) -> bool:
+        """Further apart than the time window (never, when either time is unknown)."""
+        if first is None or second is None:
+            return False
+        return abs((first - second).total_seconds()) > self.window_days * 86400
     window_days: float = 3.0    # a story goes quiet this long after its last dated article
 
 
@@ -114,12 +120,6 @@ class StoryAssigner:
         if when is not None and (story_id not in self.last_seen or when > self.last_seen[story_id]):
             self.last_seen[story_id] = when
 
-    def _quiet(self, story_id: int, when: datetime | None) -> bool:
-        last = self.last_seen.get(story_id)
-        if when is None or last is None:
-            return False
-        return abs((when - last).total_seconds()) > self.options.window_days * 86400
-
     def candidates(self, article: Article) -> list[tuple[int, list[int]]]:
         """Candidate stories with the members nearest the article, best first."""
         vector = centre(article.vector[None, :], [article.language], self.embedder)[0]
@@ -128,7 +128,7 @@ class StoryAssigner:
         stories: OrderedDict[int, list[int]] = OrderedDict()
         for key in keys.tolist():
             story = self.story_of.get(key)
-            if story is None or self._quiet(story, when):
+            if story is None or self.options.apart(when, self.last_seen.get(story)):
                 continue
             members = stories.setdefault(story, [])
             if len(members) < self.options.members:
@@ -190,7 +190,7 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
             if other_id == article_id or pair in scores:
                 continue
             other = cache.get([other_id])[0]
-            if _quiet_pair(article, other, options):
+            if options.apart(parse_time(article.published), parse_time(other.published)):
                 continue
             scores[pair] = compare_pair(article, other, compare).same_story
         if progress:
@@ -206,11 +206,6 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
             store.set_story(article_id, story_ids[label])
     index.save()
     return len(story_ids)
-
-
-def _quiet_pair(a: Article, b: Article, options: StoryOptions) -> bool:
-    ta, tb = parse_time(a.published), parse_time(b.published)
-    return ta is not None and tb is not None and abs((ta - tb).total_seconds()) > options.window_days * 86400
 
 
 def _dim(store: Store) -> int:

@@ -1,0 +1,40 @@
+"""Streaming story assignment honours the time window: a story goes quiet after it."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from crosswire.ingest import ingest_articles
+from crosswire.model import Article
+from crosswire.pipeline import Pipeline
+from crosswire.stories import StoryOptions
+from crosswire.store import Store
+
+
+def _reports(seeds_dir: Path, dates: list[str]) -> list[Article]:
+    """The Norwegian seed as published by two outlets (same text, different content hash)."""
+    text = (seeds_dir / "nb_rutte_ishiba.txt").read_text(encoding="utf-8")
+    return [Article(id=f"nb-{i}", text=text, source=f"outlet-{i}", outlet=f"outlet-{i}", published=when)
+            for i, when in enumerate(dates)]
+
+
+def test_apart_needs_both_times_and_a_gap_beyond_the_window() -> None:
+    options = StoryOptions(window_days=3)
+    monday = datetime(2025, 3, 10, tzinfo=timezone.utc)
+    assert not options.apart(monday, None)
+    assert not options.apart(monday, monday.replace(day=12))
+    assert options.apart(monday, monday.replace(day=14))
+    assert options.apart(monday.replace(day=14), monday)
+
+
+def test_a_story_is_joined_within_the_window(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> None:
+    store = Store(tmp_path / "s.db")
+    report = ingest_articles(_reports(seeds_dir, ["2025-03-10T08:00Z", "2025-03-11T08:00Z"]), store, hash_pipeline)
+    assert (report.added, report.new_stories, report.joined) == (2, 1, 1)
+
+
+def test_a_quiet_story_is_not_joined(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> None:
+    store = Store(tmp_path / "s.db")
+    report = ingest_articles(_reports(seeds_dir, ["2025-03-10T08:00Z", "2025-03-20T08:00Z"]), store,
+                             hash_pipeline, StoryOptions(window_days=3))
+    assert (report.added, report.new_stories, report.joined) == (2, 2, 0)
