@@ -55,26 +55,29 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
     index = open_index(store, embedder.dim, embedder.name)
     assigner = StoryAssigner(store, index, embedder.name, options)
     batch: list[Article] = []
+    digests: list[str] = []  # content hash of each article in the batch, computed once
     seen: set[str] = set()
     last_save = time.perf_counter()
 
     def flush() -> None:
         nonlocal last_save
-        for result in pipeline.pipe(batch, batch_size=batch_size):
+        # pipe() yields one result per input, in order, so the digests line up.
+        for digest, result in zip(digests, pipeline.pipe(batch, batch_size=batch_size)):
             if isinstance(result, CrosswireError):
                 report.failed.append(str(result))
                 continue
             with store.transaction():
-                if store.find_hash(content_hash(result)) is not None:  # stored by a concurrent writer
+                if store.find_hash(digest) is not None:  # stored by a concurrent writer
                     report.duplicates.append(f"{result.source}: already stored")
                     continue
-                article_id = store.add_article(result)
+                article_id = store.add_article(result, digest=digest)
                 story, joined = assigner.assign(result, article_id)
             assigner.commit(result, article_id, story)
             report.added += 1
             report.joined += joined
             report.new_stories += not joined
         batch.clear()
+        digests.clear()
         # The index is a cache of the store (caught up from it on open), so it is
         # saved now and then, not per batch: at 1M articles a save takes seconds.
         if time.perf_counter() - last_save > SAVE_EVERY_SECONDS:
@@ -95,6 +98,7 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
             continue
         seen.add(digest)
         batch.append(item)
+        digests.append(digest)
         if len(batch) >= batch_size:
             flush()
     if batch:

@@ -175,8 +175,11 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
         return row[0] if row else None
 
-    def add_article(self, article: Article, story_id: int | None = None) -> int:
-        """Insert an analysed article; the caller holds the transaction. Returns its row id."""
+    def add_article(self, article: Article, story_id: int | None = None, digest: str | None = None) -> int:
+        """Insert an analysed article; the caller holds the transaction. Returns its row id.
+
+        ``digest`` is its ``content_hash`` when the caller has already computed it.
+        """
         if article.vector is None or not article.sentences:
             raise CrosswireError(article.source, "article has not been analysed")
         vectors = np.stack([s.vector for s in article.sentences]).astype(np.float32)
@@ -190,7 +193,7 @@ class Store:
             """INSERT INTO articles (ext_id, content_hash, source, title, url, outlet, author, published,
                language, text, analysis, embedder, dim, vector, sentence_vectors, story_id, ingested_at)
                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (article.id, content_hash(article), article.source, article.title, article.url, article.outlet,
+            (article.id, digest or content_hash(article), article.source, article.title, article.url, article.outlet,
              article.author, article.published, article.language, article.text,
              json.dumps(analysis, ensure_ascii=False), article.embedder, int(vectors.shape[1]),
              article.vector.astype(np.float32).tobytes(), vectors.tobytes(), story_id, _now()),
