@@ -25,6 +25,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
 from .compare import pivot_order
 from .comparison import Comparison
 from .entities import Entity, link_entities
@@ -38,12 +40,18 @@ _SAME_READER = {"no": "nb", "nn": "nb", "zh-cn": "zh", "zh-tw": "zh", "zh-hans":
 
 
 def reader_key(code: str | None) -> str:
-    """Comparable form of a language code: 'NB', 'no' and 'nb-NO' are one reader."""
+    """Comparable form of a language code: 'NB', 'no', 'nb-NO' and 'nob' are one reader."""
     if not code:
         return ""
     code = code.strip().lower().replace("_", "-")
     code = _SAME_READER.get(code, code)
-    return _SAME_READER.get(code.split("-")[0], code.split("-")[0])
+    base = code.split("-")[0]
+    if len(base) == 3:  # ISO 639-3 ("deu", "arb"): CLDR knows the two-letter code where one exists
+        try:
+            base = Locale.parse(base).language
+        except (ValueError, UnknownLocaleError):
+            pass
+    return _SAME_READER.get(base, base)
 
 
 def default_reader_language() -> str:

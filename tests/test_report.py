@@ -192,7 +192,8 @@ def test_every_story_sentence_is_in_exactly_one_fact(odd_comparison: Comparison,
 def test_reader_language_codes() -> None:
     assert reader_key("nb-NO") == reader_key("no") == reader_key("NB") == "nb"
     assert reader_key("zh-CN") == reader_key("zh") == "zh"
-    assert reader_key("ar_EG") == "ar"
+    assert reader_key("ar_EG") == reader_key("arb") == "ar"
+    assert reader_key("deu") == "de" and reader_key("nob") == "nb"
     assert reader_key(None) == ""
 
 
