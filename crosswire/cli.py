@@ -16,6 +16,7 @@ import logging
 import shutil
 import sqlite3
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -32,7 +33,7 @@ from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
 from .readers import iter_articles
 from .registry import UnknownNameError, embedders
-from .report import build_report
+from .report import build_report, warm_up
 from .render import RENDERERS, render
 from .stories import StoryOptions, recluster as recluster_store
 from .store import Store, StoreError
@@ -100,8 +101,11 @@ view_option = click.option(
          "pairs: each pair of articles side by side.")
 
 
-def _with_view(comparison: Comparison, view: str, reader_lang: str | None) -> Comparison:
+def _with_view(comparison: Comparison, view: str, reader_lang: str | None,
+               warming: threading.Thread | None = None) -> Comparison:
     if view == "report":
+        if warming is not None:
+            warming.join()
         comparison.report = build_report(comparison, reader_lang)
     return comparison
 
@@ -124,6 +128,7 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
     INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds) or folders; every pair
     of the articles they hold is compared.
     """
+    warming = warm_up() if view == "report" else None
     try:
         comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language))
     except CrosswireError as err:
@@ -132,7 +137,7 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
     if len(comparison.articles) < 2:
         raise _fail(f"need at least two readable articles to compare, got {len(comparison.articles)}",
                     EXIT_NOTHING)
-    _with_view(comparison, view, reader_lang)
+    _with_view(comparison, view, reader_lang, warming)
     _write(render(comparison, fmt, width=width, color=fmt == "terminal" and not output and sys.stdout.isatty()),
            output)
     sys.exit(EXIT_SKIPPED if comparison.skipped else EXIT_OK)

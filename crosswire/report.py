@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import locale
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ from babel import Locale, UnknownLocaleError
 from .compare import pivot_order
 from .comparison import Comparison
 from .entities import Entity, link_entities
+from .gazetteer import romanise
 from .model import Article, Sentence
 from .quotes import Quote, find_quotes, link_quotes
 
@@ -286,6 +288,17 @@ def _headline(comparison: Comparison, columns: list[str], reader: str) -> Summar
     aid = (mine or titled)[0]
     article = comparison.article(aid)
     return SummaryItem(-1, aid, [], article.title or "", article.language, bool(mine))
+
+
+def warm_up() -> threading.Thread:
+    """Load the transliteration tables (uroman: ~3 s) in a thread while the caller analyses.
+
+    Join the thread before ``build_report``. Embedding runs in C with the GIL released,
+    so the two overlap on a cold start.
+    """
+    thread = threading.Thread(target=romanise, args=("روتي",), name="crosswire-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def build_report(comparison: Comparison, reader_language: str | None = None,
