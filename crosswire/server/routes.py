@@ -10,6 +10,8 @@ from __future__ import annotations
 import hmac
 import json
 import re
+from collections import defaultdict
+from datetime import date, timedelta, timezone
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +21,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..errors import CrosswireError
+from ..stories import parse_time
 from ..storyview import list_stories, parse_when, story_comparison
 from .errors import ApiError
 from .intake import parse_body, store_articles
@@ -125,6 +128,32 @@ def comparison_dict(comparison: Any, reader_lang: str | None) -> dict[str, Any]:
     return data
 
 
+def timelines(store: Any, story_ids: list[int], most: int = 30) -> dict[int, list[dict[str, Any]]]:
+    """Articles per day for each story, over its span: ``[{"day": "2025-03-10", "count": 2}, ...]``.
+
+    A span longer than ``most`` days is shown in ``most`` equal slots, each named by its first day.
+    """
+    when: dict[int, list[date]] = defaultdict(list)
+    for start in range(0, len(story_ids), 500):  # SQLite caps the number of parameters
+        chunk = story_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in store.db.execute(f"SELECT story_id, published, ingested_at FROM articles "
+                                    f"WHERE story_id IN ({marks})", chunk):
+            stamp = parse_time(row["published"]) or parse_time(row["ingested_at"])
+            if stamp is not None:
+                when[row["story_id"]].append(stamp.astimezone(timezone.utc).date())
+    out: dict[int, list[dict[str, Any]]] = {}
+    for story_id, days in when.items():
+        first, span = min(days), (max(days) - min(days)).days + 1
+        width = -(-span // most)  # days per slot, rounded up
+        counts = [0] * -(-span // width)
+        for d in days:
+            counts[(d - first).days // width] += 1
+        out[story_id] = [{"day": (first + timedelta(days=i * width)).isoformat(), "count": c}
+                         for i, c in enumerate(counts)]
+    return out
+
+
 def make_routes(state: ServerState) -> list[Route]:
 
     def health(request: Request) -> Response:
@@ -144,9 +173,11 @@ def make_routes(state: ServerState) -> list[Route]:
         key = ("list", q, lang, since, until, reader_lang, limit, offset, state.version())
 
         def build() -> bytes:
-            found = list_stories(state.store(), language=lang, since=since, until=until, text=q,
-                                 reader_lang=reader_lang)
-            return json_bytes({"stories": [s.to_dict() for s in found[offset:offset + limit]],
+            store = state.store()
+            found = list_stories(store, language=lang, since=since, until=until, text=q, reader_lang=reader_lang)
+            page = found[offset:offset + limit]
+            days = timelines(store, [s.id for s in page])
+            return json_bytes({"stories": [{**s.to_dict(), "timeline": days.get(s.id, [])} for s in page],
                                "total": len(found), "offset": offset, "limit": limit})
 
         return json_response(state.cached(key, build))
