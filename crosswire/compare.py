@@ -32,10 +32,22 @@ class CompareOptions:
     # A pair judged to be different stories keeps only links this sure: two
     # unrelated articles can still share a background fact worth seeing.
     unrelated_min_link: float = 0.9
+    # Up to this many articles every pair is compared; beyond it, each article is
+    # compared with the pivot only (the fullest account): a story in 100 languages
+    # needs 99 alignments, not 4,950.
+    all_pairs_up_to: int = 8
 
 
 def _story(article: Article) -> list:
     return article.story_sentences or article.sentences
+
+
+def pivot_order(articles: list[Article]) -> list[Article]:
+    """The pivot first: the fullest account (most story sentences), ties to input order."""
+    if not articles:
+        return []
+    pivot = max(range(len(articles)), key=lambda i: (len(_story(articles[i])), -i))
+    return [articles[pivot]] + [a for i, a in enumerate(articles) if i != pivot]
 
 
 def compare_pair(a: Article, b: Article, options: CompareOptions = CompareOptions()) -> PairComparison:
@@ -80,7 +92,11 @@ def compare_articles(articles: list[Article], options: CompareOptions = CompareO
     if len(embedders) > 1:
         # Vectors from different models live in different spaces: never compare them.
         raise CrosswireError("compare", f"articles were embedded by different embedders: {sorted(map(str, embedders))}")
-    pairs = [compare_pair(a, b, options) for a, b in combinations(articles, 2)]
+    if len(articles) <= options.all_pairs_up_to:
+        pairs = [compare_pair(a, b, options) for a, b in combinations(articles, 2)]
+    else:
+        pivot, *others = pivot_order(articles)
+        pairs = [compare_pair(pivot, other, options) for other in others]
     return Comparison(articles=articles, pairs=pairs, embedder=next(iter(embedders), None))
 
 

@@ -53,6 +53,7 @@ class Comparison:
     pairs: list[PairComparison]
     skipped: list[str] = field(default_factory=list)  # one line per input that could not be used
     embedder: str | None = None
+    report: Any = None  # a ``report.Report`` once built (typed loosely: report.py imports this module)
 
     def article(self, article_id: str) -> Article:
         for art in self.articles:
@@ -67,4 +68,5 @@ class Comparison:
             "articles": [a.to_dict() for a in self.articles],
             "pairs": [p.to_dict() for p in self.pairs],
             "skipped": self.skipped,
+            **({"report": self.report.to_dict()} if self.report is not None else {}),
         }

@@ -133,8 +133,8 @@ def test_only_one_readable_article(seeds: list[Path], tmp_path: Path) -> None:
 
 
 def test_two_seeds_and_a_missing_path_in_a_real_process(seeds: list[Path], tmp_path: Path) -> None:
-    proc = run_script("compare", *HASH, "--format", "markdown", seeds[0], "nowhere.txt", seeds[1],
-                      cwd=tmp_path)
+    proc = run_script("compare", *HASH, "--format", "markdown", "--view", "pairs", seeds[0], "nowhere.txt",
+                      seeds[1], cwd=tmp_path)
     assert proc.returncode == EXIT_SKIPPED, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "## ar\\_rutte\\_ishiba (ar) ↔ nb\\_rutte\\_ishiba (nb)" in proc.stdout.splitlines()  # ids escaped
@@ -231,8 +231,40 @@ def test_html_output_file(seeds: list[Path], tmp_path: Path) -> None:
     assert "مارك روتي" in page and "Les også" in page
 
 
+def test_markdown_report_has_a_facts_table_with_a_column_per_article(seeds: list[Path]) -> None:
+    result = run("compare", *HASH, "--format", "markdown", "--lang", "nb", *seeds)
+    assert result.exit_code == EXIT_OK, result.stderr
+    lines = result.stdout.splitlines()
+    assert "## Story report (2 articles, reader language: nb)" in lines
+    header = lines.index("| # | nb\\_rutte\\_ishiba (nb) | ar\\_rutte\\_ishiba (ar) | sources |")
+    rows = [line for line in lines[header + 2:] if line.startswith("|")]
+    facts = json.loads(run("compare", *HASH, "--format", "json", *seeds).stdout)["report"]["facts"]
+    assert len(rows) == len(facts) >= 15  # one row per fact; the Arabic side alone has 15 story sentences
+    assert [int(row.split(" | ")[0].strip("| ")) for row in rows] == list(range(1, len(facts) + 1))
+    for title in ("### Summary (in nb)", "### Reported by one source only", "### Quotes by speaker",
+                  "### Who and where each source names", "### Page furniture"):
+        assert title in lines
+
+
+def test_json_carries_the_report_for_the_readers_language(seeds: list[Path]) -> None:
+    result = run("compare", *HASH, "--format", "json", "--reader-lang", "ar", *seeds)
+    assert result.exit_code == EXIT_OK, result.stderr
+    report = json.loads(result.stdout)["report"]
+    assert report["reader_language"] == "ar"
+    assert set(report) >= {"columns", "pivot", "facts", "single_source", "quotes", "entities", "summary"}
+    assert report["pivot"] == "nb_rutte_ishiba"  # the fuller account (17 story sentences to 15)
+    assert all(item["language"] == "ar" and item["in_reader_language"] for item in report["summary"])
+    pairs_only = json.loads(run("compare", *HASH, "--format", "json", "--view", "pairs", *seeds).stdout)
+    assert "report" not in pairs_only
+
+
+def test_input_lang_still_sets_the_inputs_language(seeds: list[Path]) -> None:
+    result = run("compare", *HASH, "--format", "json", "--input-lang", "nb", *seeds)
+    assert {a["language"] for a in json.loads(result.stdout)["articles"]} == {"nb"}
+
+
 def test_markdown_output_has_a_table(seeds: list[Path]) -> None:
-    result = run("compare", *HASH, "--format", "markdown", *seeds)
+    result = run("compare", *HASH, "--format", "markdown", "--view", "pairs", *seeds)
     assert result.exit_code == EXIT_OK, result.stderr
     lines = result.stdout.splitlines()
     header = lines.index("| A (ar) | B (nb) | score |")

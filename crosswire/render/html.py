@@ -5,6 +5,7 @@ from html import escape as _escape
 
 from ..comparison import Comparison, PairComparison
 from ..model import Article, Sentence
+from .reportview import ReportView
 from .rows import Row, rows
 from .text import is_rtl
 
@@ -36,6 +37,15 @@ td.empty { color: var(--muted); }
       unicode-bidi: isolate; }
 .furniture { color: var(--muted); background: var(--furniture); padding: .5rem 2rem; }
 .kind { font-variant: small-caps; }
+tr.fact.single td:not(.empty) { background: var(--only); }
+tr.fact td.n { width: 2.5rem; text-align: right; color: var(--muted); }
+.chips { display: flex; flex-wrap: wrap; gap: .3rem; padding: 0; list-style: none; }
+.chip { border: 1px solid var(--line); border-radius: 1rem; padding: .05rem .6rem; font-size: .9em; }
+.chip .kind { color: var(--muted); margin-left: .3rem; }
+.chip.per { border-color: #7a9cc6; } .chip.loc { border-color: #7fb37f; } .chip.org { border-color: #c69a5a; }
+blockquote { margin: .3rem 0 .3rem 1rem; }
+blockquote.same { margin-left: 2.5rem; }
+.lang { font-family: ui-monospace, monospace; font-size: .8em; color: var(--muted); }
 """
 
 
@@ -142,6 +152,69 @@ def _pair(pair: PairComparison, index: int, a: Article, b: Article) -> list[str]
     return out
 
 
+def _report(comparison: Comparison) -> list[str]:
+    view = ReportView(comparison, comparison.report)
+    report = view.report
+    out = ['<section class="report">',
+           f"<h2>Story report: {len(view.articles)} articles · reader language "
+           f'<span class="lang">{esc(report.reader_language)}</span></h2>']
+    if report.headline:
+        h = report.headline
+        out.append(f'<p class="headline"{_dir_attrs(h.language, h.text)}><strong>{esc(h.text)}</strong></p>')
+    out += [_describe(str(i), a) for i, a in enumerate(view.articles, 1)]
+    out += [f'<p class="meta">Same story <bdi>{esc(a.id)}</bdi> ↔ <bdi>{esc(b.id)}</bdi>: '
+            f"<strong>{score:.2f}</strong> — {esc(verdict)}</p>" for a, b, score, verdict in view.pair_lines()]
+
+    out += [f'<h3>Summary <span class="meta">({esc(view.summary_note())})</span></h3>', '<ul class="summary">']
+    for item in report.summary:
+        mark = "" if item.in_reader_language else f'<span class="lang" dir="ltr">[{esc(item.language or "?")}]</span> '
+        out.append(f"<li{_dir_attrs(item.language, item.text)}>{mark}{esc(item.text)}</li>")
+    out.append("</ul>")
+
+    shared = sum(f.sources > 1 for f in report.facts)
+    out += [f"<h3>Facts: {len(report.facts)} ({shared} shared, {len(report.facts) - shared} from one source)</h3>",
+            '<table class="rows facts">', '<thead><tr><th class="n">#</th>']
+    out += [f"<th{_article_attrs(a)}><bdi>{esc(a.id)}</bdi> ({esc(a.language or '?')})</th>" for a in view.articles]
+    out += ["</tr></thead>", "<tbody>"]
+    for row in view.rows():
+        kind = "shared" if row.shared else "single"
+        cells = "".join(_cell(cell, a) for cell, a in zip(row.cells, view.articles))
+        out.append(f'<tr class="fact {kind}" data-sources="{row.fact.sources}"><td class="n">{row.fact.id + 1}</td>'
+                   f"{cells}</tr>")
+    out += ["</tbody>", "</table>", "<h3>Reported by one source only</h3>"]
+    for article, sentences in view.single_source():
+        out += _sentence_list(f"<bdi>{esc(article.id)}</bdi> ({esc(article.language or '?')})", sentences, article,
+                              kind=False)
+
+    out.append("<h3>Quotes by speaker</h3>")
+    if not report.quotes:
+        out.append('<p class="meta">none found</p>')
+    for speaker in view.quotes():
+        out.append(f'<h4 class="speaker">{esc(speaker.speaker)}</h4>')
+        for item in speaker.items:
+            for k, quote in enumerate(item):
+                article = comparison.article(quote.article_id)
+                out.append(f'<blockquote class="{"same" if k else "first"}"{_dir_attrs(article.language, quote.text)}>'
+                           f'<span class="lang" dir="ltr">[{esc(article.language or "?")}] L{quote.line}</span> '
+                           f"“{esc(quote.text)}”</blockquote>")
+
+    out.append("<h3>Who and where each source names</h3>")
+    for article, chips in view.entities():
+        out.append(f"<h4><bdi>{esc(article.id)}</bdi> ({esc(article.language or '?')})</h4>")
+        out.append('<ul class="chips">')
+        for c in chips:
+            forms = esc(" / ".join(c.forms))
+            count = f" ×{c.count}" if c.count > 1 else ""
+            out.append(f'<li class="chip {esc(c.entity.kind.lower())}" title="{forms}"><bdi>{esc(c.entity.name)}</bdi>'
+                       f'<span class="kind">{esc(c.entity.kind.lower())}{count}</span></li>')
+        out.append("</ul>")
+    out += ['<div class="furniture">', "<h3>Page furniture</h3>"]
+    for article in view.articles:
+        out += _sentence_list(f"<bdi>{esc(article.id)}</bdi>", article.furniture_sentences, article, kind=True)
+    out += ["</div>", "</section>"]
+    return out
+
+
 def render(comparison: Comparison, *, width: int | None = None, color: bool = False) -> str:
     out = [
         "<!DOCTYPE html>",
@@ -158,10 +231,13 @@ def render(comparison: Comparison, *, width: int | None = None, color: bool = Fa
     ]
     if comparison.embedder:
         out.append(f'<p class="meta">Embedder: {esc(comparison.embedder)}</p>')
-    if not comparison.pairs:
+    if comparison.report is not None:
+        out += _report(comparison)
+    elif not comparison.pairs:
         out.append(f"<p>No pairs to compare ({len(comparison.articles)} article(s)).</p>")
-    for i, pair in enumerate(comparison.pairs, 1):
-        out += _pair(pair, i, comparison.article(pair.a), comparison.article(pair.b))
+    else:
+        for i, pair in enumerate(comparison.pairs, 1):
+            out += _pair(pair, i, comparison.article(pair.a), comparison.article(pair.b))
     if comparison.skipped:
         out += ["<h2>Skipped inputs</h2>", "<ul>"]
         out += [f"<li>{esc(line)}</li>" for line in comparison.skipped]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..comparison import Comparison, PairComparison
 from ..model import Article, Sentence
+from .reportview import ReportView
 from .rows import rows
 
 # Backslash-escaped so article text cannot make links, emphasis, raw HTML or table cells.
@@ -76,14 +77,69 @@ def _pair(pair: PairComparison, a: Article, b: Article) -> list[str]:
     return out
 
 
+def _report(comparison: Comparison) -> list[str]:
+    view = ReportView(comparison, comparison.report)
+    report = view.report
+    out = [f"## Story report ({len(view.articles)} articles, reader language: {escape(report.reader_language)})", ""]
+    if report.headline:
+        out += [f"**{escape(report.headline.text)}** ({escape(report.headline.language or '?')})", ""]
+    out += [_article_line(str(i), a) for i, a in enumerate(view.articles, 1)] + [""]
+    out += [f"- Same story {escape(a.id)} ↔ {escape(b.id)}: **{score:.2f}** — {escape(verdict)}"
+            for a, b, score, verdict in view.pair_lines()] + [""]
+
+    out += [f"### Summary ({escape(view.summary_note())})", ""]
+    for item in report.summary:
+        mark = "" if item.in_reader_language else f"\\[{escape(item.language or '?')}\\] "
+        out.append(f"- {mark}{escape(item.text)}")
+    out.append("")
+
+    shared = sum(f.sources > 1 for f in report.facts)
+    out += [f"### Facts ({len(report.facts)}: {shared} shared, {len(report.facts) - shared} from one source)", ""]
+    out.append("| # | " + " | ".join(f"{escape(a.id)} ({_lang(a)})" for a in view.articles) + " | sources |")
+    out.append("| ---: | " + " | ".join("---" for _ in view.articles) + " | ---: |")
+    for row in view.rows():
+        cells = " | ".join(_cell(cell) if cell else " " for cell in row.cells)
+        out.append(f"| {row.fact.id + 1} | {cells} | {row.fact.sources} |")
+    out.append("")
+
+    out += ["### Reported by one source only", ""]
+    for article, sentences in view.single_source():
+        out += _list(f"{escape(article.id)} ({_lang(article)})", sentences, kind=False)
+
+    out += ["### Quotes by speaker", ""]
+    if not report.quotes:
+        out += ["*(none found)*", ""]
+    for speaker in view.quotes():
+        out += [f"**{escape(speaker.speaker)}**", ""]
+        for item in speaker.items:
+            for k, quote in enumerate(item):
+                language = escape(comparison.article(quote.article_id).language or "?")
+                text = f"({language}, {escape(quote.article_id)} L{quote.line}) “{escape(quote.text)}”"
+                out.append(f"- {text}" if k == 0 else f"  - same words: {text}")
+        out.append("")
+
+    out += ["### Who and where each source names", ""]
+    for article, chips in view.entities():
+        names = ", ".join(f"{escape(c.entity.name)} ({c.entity.kind.lower()}" + (f" ×{c.count})" if c.count > 1 else ")")
+                          for c in chips)
+        out.append(f"- **{escape(article.id)}** ({_lang(article)}): {names or '*(none)*'}")
+    out += ["", "### Page furniture", ""]
+    for article in view.articles:
+        out += _list(escape(article.id), article.furniture_sentences, kind=True)
+    return out
+
+
 def render(comparison: Comparison, *, width: int | None = None, color: bool = False) -> str:
     out = ["# crosswire comparison", ""]
     if comparison.embedder:
         out += [f"Embedder: {escape(comparison.embedder)}", ""]
-    if not comparison.pairs:
+    if comparison.report is not None:
+        out += _report(comparison)
+    elif not comparison.pairs:
         out += [f"No pairs to compare ({len(comparison.articles)} article(s)).", ""]
-    for pair in comparison.pairs:
-        out += _pair(pair, comparison.article(pair.a), comparison.article(pair.b))
+    else:
+        for pair in comparison.pairs:
+            out += _pair(pair, comparison.article(pair.a), comparison.article(pair.b))
     if comparison.skipped:
         out += ["## Skipped inputs", ""] + [f"- {escape(line)}" for line in comparison.skipped]
         out.append("")

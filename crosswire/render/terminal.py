@@ -6,6 +6,7 @@ from itertools import zip_longest
 
 from ..comparison import Comparison, PairComparison
 from ..model import Article, Sentence
+from .reportview import ReportView
 from .rows import Row, rows
 from .text import clean_for_terminal, display_width, pad_display, truncate_display, wrap_display
 
@@ -129,15 +130,107 @@ def _pair(out: _Out, pair: PairComparison, index: int, total: int,
     out.blank()
 
 
+MIN_COLUMN = 28  # narrower columns than this stack the facts instead of setting them side by side
+
+
+def _lang_tag(article: Article) -> str:
+    return f"[{article.language or '?'}]"
+
+
+def _facts_side_by_side(out: _Out, view: ReportView) -> None:
+    n = len(view.articles)
+    col_w = (out.width - len(GUTTER) * (n - 1)) // n
+    label_w = max((len(_label(s)) for row in view.rows() for cell in row.cells for s in cell), default=2)
+    out.lines.append(GUTTER.join(pad_display(truncate_display(
+        f"{i}: {clean_for_terminal(a.id)} {_lang_tag(a)}", col_w), col_w) for i, a in enumerate(view.articles, 1)).rstrip())
+    for row in view.rows():
+        kind = f"shared by {row.fact.sources}" if row.shared else "one source"
+        score = f" {row.fact.score:.2f}" if row.fact.score is not None else ""
+        out.rule(f"fact {row.fact.id + 1} · {kind}{score}")
+        cells = [_cell(cell, col_w, label_w) for cell in row.cells]
+        for parts in zip_longest(*cells, fillvalue=""):
+            out.lines.append(GUTTER.join(pad_display(p, col_w) for p in parts).rstrip())
+    out.rule()
+
+
+def _facts_stacked(out: _Out, view: ReportView) -> None:
+    for row in view.rows():
+        kind = f"shared by {row.fact.sources}" if row.shared else "one source"
+        out.rule(f"fact {row.fact.id + 1} · {kind}")
+        for article, cell in zip(view.articles, row.cells):
+            for s in cell:
+                head = f"  {_lang_tag(article)} {article.id} {_label(s)}  "
+                out.para(s.text, indent=truncate_display(head, out.width // 2), hanging="      ")
+    out.rule()
+
+
+def _report(out: _Out, comparison: Comparison) -> None:
+    view = ReportView(comparison, comparison.report)
+    report = view.report
+    out.header(f"Story report · {len(view.articles)} articles · reader language: {report.reader_language}")
+    if report.headline:
+        out.para(f"{report.headline.text} [{report.headline.language or '?'}]")
+    for i, article in enumerate(view.articles, 1):
+        out.para(_describe(str(i), article), hanging="   ")
+    for a, b, score, verdict in view.pair_lines():
+        out.para(f"Same story {a.id} ↔ {b.id}: {score:.2f} — {verdict}", hanging="   ")
+    out.blank()
+
+    out.header(f"Summary ({view.summary_note()})")
+    for item in report.summary:
+        mark = "" if item.in_reader_language else f"[{item.language or '?'}] "
+        out.para(mark + item.text, indent="  • ", hanging="    ")
+    out.blank()
+
+    shared = sum(f.sources > 1 for f in report.facts)
+    out.header(f"Facts: {len(report.facts)} ({shared} shared, {len(report.facts) - shared} from one source)")
+    n = len(view.articles)
+    if n and (out.width - len(GUTTER) * (n - 1)) // n >= MIN_COLUMN:
+        _facts_side_by_side(out, view)
+    else:
+        _facts_stacked(out, view)
+    out.blank()
+
+    out.header("Reported by one source only")
+    for article, sentences in view.single_source():
+        _sentence_list(out, f"{article.id} {_lang_tag(article)}", sentences, kind=False, sub=True)
+    out.blank()
+
+    out.header("Quotes by speaker" + ("" if report.quotes else ": none found"))
+    for speaker in view.quotes():
+        out.para(speaker.speaker, indent="  ")
+        for item in speaker.items:
+            for k, quote in enumerate(item):
+                article = comparison.article(quote.article_id)
+                head = f"    {'•' if k == 0 else '='} {_lang_tag(article)} L{quote.line} "
+                out.para(f"“{quote.text}”", indent=head, hanging=" " * 8)
+    out.blank()
+
+    out.header("Who and where each source names")
+    for article, chips in view.entities():
+        names = ", ".join(f"{c.entity.name} ({c.entity.kind.lower()}" + (f" ×{c.count})" if c.count > 1 else ")")
+                          for c in chips)
+        out.para(f"{article.id} {_lang_tag(article)}: {names or 'none'}", indent="  ", hanging="    ")
+    out.blank()
+
+    out.header("Page furniture")
+    for article in view.articles:
+        _sentence_list(out, article.id, article.furniture_sentences, kind=True, sub=True)
+    out.blank()
+
+
 def render(comparison: Comparison, *, width: int | None = None, color: bool = False) -> str:
     out = _Out(_width(width), color)
     if comparison.embedder:
         out.para(f"Embedder: {comparison.embedder}")
-    if not comparison.pairs:
+    if comparison.report is not None:
+        _report(out, comparison)
+    elif not comparison.pairs:
         out.para(f"No pairs to compare ({len(comparison.articles)} article(s)).")
-    for i, pair in enumerate(comparison.pairs, 1):
-        _pair(out, pair, i, len(comparison.pairs),
-              comparison.article(pair.a), comparison.article(pair.b))
+    else:
+        for i, pair in enumerate(comparison.pairs, 1):
+            _pair(out, pair, i, len(comparison.pairs),
+                  comparison.article(pair.a), comparison.article(pair.b))
     if comparison.skipped:
         out.header("Skipped inputs")
         for line in comparison.skipped:

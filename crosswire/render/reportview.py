@@ -1,0 +1,100 @@
+"""The story report resolved to sentences, shared by the terminal, Markdown and HTML renderers.
+
+``Report`` holds ids (that is what its JSON carries); renderers need the sentences,
+the quotes grouped by the words they share, and entity names per source. Doing
+that once here keeps the three formats showing the same thing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..comparison import Comparison
+from ..entities import Entity
+from ..model import Article, Sentence
+from ..quotes import Quote
+from ..report import Fact, QuoteGroup, Report
+
+
+@dataclass
+class FactRow:
+    fact: Fact
+    cells: list[list[Sentence]]     # one list per column, empty when the article does not report it
+
+    @property
+    def shared(self) -> bool:
+        return self.fact.sources > 1
+
+
+@dataclass
+class SpeakerQuotes:
+    speaker: str                    # display name, or "unattributed"
+    items: list[list[Quote]]        # each item: the same words as quoted by one or more articles
+
+
+@dataclass
+class EntityChip:
+    entity: Entity
+    count: int                      # mentions in this source
+    forms: list[str]                # surface forms in this source
+
+
+class ReportView:
+    def __init__(self, comparison: Comparison, report: Report) -> None:
+        self.comparison = comparison
+        self.report = report
+        self.articles: list[Article] = [comparison.article(aid) for aid in report.columns]
+        self._by_id = {a.id: {s.id: s for s in a.sentences} for a in self.articles}
+
+    def sentences(self, article_id: str, ids: list[int]) -> list[Sentence]:
+        return [self._by_id[article_id][i] for i in ids]
+
+    def rows(self) -> list[FactRow]:
+        return [FactRow(f, [self.sentences(aid, f.cells.get(aid, [])) for aid in self.report.columns])
+                for f in self.report.facts]
+
+    def single_source(self) -> list[tuple[Article, list[Sentence]]]:
+        singles = self.report.single_source()
+        facts = {f.id: f for f in self.report.facts}
+        return [(a, [s for fid in singles[a.id] for s in self.sentences(a.id, facts[fid].cells[a.id])])
+                for a in self.articles]
+
+    def quotes(self) -> list[SpeakerQuotes]:
+        return [SpeakerQuotes(g.speaker or "unattributed", _items(g)) for g in self.report.quotes]
+
+    def entities(self) -> list[tuple[Article, list[EntityChip]]]:
+        by_id = {e.id: e for e in self.report.entities}
+        out = []
+        for aid, ids in self.report.entities_by_source().items():
+            chips = [EntityChip(by_id[eid], len(by_id[eid].mentions[aid]),
+                                list(dict.fromkeys(m.text for m in by_id[eid].mentions[aid]))) for eid in ids]
+            out.append((self.comparison.article(aid), chips))
+        return out
+
+    def pair_lines(self) -> list[tuple[Article, Article, float, str]]:
+        c = self.comparison
+        return [(c.article(p.a), c.article(p.b), p.same_story, p.verdict) for p in c.pairs]
+
+    def summary_note(self) -> str:
+        report = self.report
+        mine = sum(item.in_reader_language for item in report.summary)
+        if not report.summary:
+            return "no facts to summarise"
+        if mine == len(report.summary):
+            return f"in {report.reader_language}"
+        if mine == 0:
+            return f"no article in {report.reader_language}: each fact in its original language"
+        return f"in {report.reader_language} where an article in it reports the fact, else in the original"
+
+
+def _items(group: QuoteGroup) -> list[list[Quote]]:
+    items: list[list[Quote]] = []
+    by_group: dict[int, list[Quote]] = {}
+    for quote, number in group.quotes:
+        if number is None:
+            items.append([quote])
+        elif number in by_group:
+            by_group[number].append(quote)
+        else:
+            by_group[number] = [quote]
+            items.append(by_group[number])
+    return items
