@@ -20,7 +20,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import __version__
+from ..comparison import Comparison
 from ..errors import CrosswireError
+from ..report import build_report
 from ..stories import parse_time
 from ..storyview import list_stories, parse_when, story_comparison
 from .errors import ApiError
@@ -117,15 +119,10 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def comparison_dict(comparison: Any, reader_lang: str | None) -> dict[str, Any]:
-    """The comparison's JSON with the story report for this reader (when crosswire has reports)."""
-    data = comparison.to_dict()
-    try:
-        from ..report import build_report  # type: ignore[import-not-found]
-    except ImportError:
-        return data
-    data["report"] = build_report(comparison, reader_lang).to_dict()
-    return data
+def comparison_dict(comparison: Comparison, reader_lang: str | None) -> dict[str, Any]:
+    """The comparison's JSON with the story report for this reader (as ``crosswire story --format json``)."""
+    comparison.report = build_report(comparison, reader_lang)
+    return comparison.to_dict()
 
 
 def timelines(store: Any, story_ids: list[int], most: int = 30) -> dict[int, list[dict[str, Any]]]:

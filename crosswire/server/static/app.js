@@ -73,6 +73,7 @@ function langAttrs(code) {
 }
 
 function safeUrl(value) {
+  if (!value) return null;
   try {
     const url = new URL(String(value), location.href);
     return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
@@ -225,7 +226,7 @@ async function showStory(id) {
   data.articles.forEach((a) => a.language && knownLangs.add(primary(a.language)));
   fillLanguageSelect();
   const articles = new Map(data.articles.map((a) => [a.id, a]));
-  const report = data.report || fallbackReport(data);
+  const report = data.report;
   const columns = report.columns.filter((c) => articles.has(c));
   const head = headline(data, report);
   document.title = `crosswire: ${head.text}`;
@@ -246,22 +247,10 @@ function outletOf(article) {
 }
 
 function headline(data, report) {
-  const inReader = data.articles.find((a) => a.title && primary(a.language) === readerLang);
+  if (report.headline && report.headline.text) return { text: report.headline.text, language: report.headline.language };
   const pivot = data.articles.find((a) => a.id === report.pivot) || data.articles[0];
-  const pick = inReader || data.articles.find((a) => a.title) || null;
-  if (pick) return { text: pick.title, language: pick.language };
   const first = (pivot.sentences || []).find((s) => !s.furniture);
   return { text: first ? first.text : `Story ${data.id}`, language: first ? first.language || pivot.language : null };
-}
-
-// Before the server has reports: every story sentence in its own row, one column per article.
-function fallbackReport(data) {
-  const facts = [];
-  data.articles.forEach((a) => a.sentences.filter((s) => !s.furniture).forEach((s) => {
-    facts.push({ id: facts.length, cells: { [a.id]: [s.id] }, sources: 1, score: null, kind: "single" });
-  }));
-  return { columns: data.articles.map((a) => a.id), pivot: data.articles[0] && data.articles[0].id,
-    facts, quotes: [], entities: [], summary: [], single_source: {} };
 }
 
 function summarySection(report, articles) {
