@@ -248,6 +248,12 @@ function outletOf(article) {
 
 function headline(data, report) {
   if (report.headline && report.headline.text) return { text: report.headline.text, language: report.headline.language };
+  const lead = (report.summary || [])[0];  // no titles: the first fact, in the reader's language where one tells it
+  if (lead) {
+    const source = data.articles.find((a) => a.id === lead.article);
+    const first = source && (lead.sentences || []).length ? source.sentences.find((s) => s.id === lead.sentences[0]) : null;
+    return { text: first ? first.text : lead.text, language: lead.language };
+  }
   const pivot = data.articles.find((a) => a.id === report.pivot) || data.articles[0];
   const first = (pivot.sentences || []).find((s) => !s.furniture);
   return { text: first ? first.text : `Story ${data.id}`, language: first ? first.language || pivot.language : null };
