@@ -451,6 +451,9 @@ def serve(db: str, host: str, port: int, token: str | None, embedder: str | None
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         sock = socket.create_server((host.strip("[]"), port), family=family)
+        # Accepted connections inherit this: without it a keep-alive answer (headers, then body, in two
+        # writes) waits ~40 ms for the client's delayed ACK (measured: 44 ms -> 2 ms per request).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except OSError as err:
         raise _fail(f"cannot listen on {host}:{port} ({err.strerror or err})", EXIT_NOTHING)
     bound = sock.getsockname()[1]

@@ -48,6 +48,7 @@ class ThreadServer:
     def __init__(self, options: ServeOptions) -> None:
         self.app = create_app(options)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as crosswire serve does
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="critical", access_log=False))
