@@ -406,6 +406,20 @@ def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen:
         yield InputError(shown, "file is empty")
 
 
+def read_jsonl_text(text: str, shown: str) -> Iterator[Article | InputError]:
+    """The articles of JSON Lines held in memory (an HTTP request body), read as a .jsonl file is."""
+    return _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, set())
+
+
+def read_json_article(obj: Any, shown: str) -> Article | InputError:
+    """One article from a decoded JSON object with the JSON Lines fields, checked as a JSONL line is."""
+    made = _jsonl_article(obj, 1, shown)
+    if isinstance(made, str):
+        return InputError(shown, made)
+    made[1].meta.pop("line", None)
+    return made[1]
+
+
 _JSONL_FIELDS = ("id", "text", "title", "url", "source", "published", "language")
 
 

@@ -1,0 +1,120 @@
+"""POST /api/articles: a request body to articles, and the outcome of storing each one.
+
+The body is one JSON object (``application/json``) or JSON Lines
+(``application/x-ndjson``), with the fields of a JSON Lines input file; both are
+checked by the same code as ``crosswire ingest`` reading a ``.jsonl`` file
+(``readers.read_jsonl_text``), so the messages match. Storing goes through
+``ingest_articles``: each article is stored and placed in its story in one
+transaction.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import CrosswireError
+from ..ingest import ingest_articles
+from ..model import Article
+from ..readers import read_json_article, read_jsonl_text
+from ..store import content_hash
+from .errors import ApiError
+from .state import ServerState
+
+JSON_TYPES = {"application/json"}
+JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines"}
+SHOWN = "body"  # how the body is named in messages: "body:3: missing 'text'"
+
+
+@dataclass
+class Outcome:
+    """What became of one article of the body."""
+
+    where: str                 # "body" or "body:LINE"
+    id: str | None             # the article's own id, as given
+    status: str                # "added", "duplicate" or "failed"
+    article: int | None = None  # store id
+    story: int | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"where": self.where, "id": self.id, "status": self.status, "article": self.article,
+                "story": self.story, "reason": self.reason}
+
+
+def parse_body(body: bytes, content_type: str | None) -> list[Article | CrosswireError]:
+    """The articles of a request body, or the problem with each (one JSON Lines line each)."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media not in JSON_TYPES | JSONL_TYPES:
+        raise ApiError(415, f"Content-Type must be application/json (one article) or application/x-ndjson "
+                            f"(JSON Lines, a batch), got {media or 'none'!r}")
+    if not body.strip():
+        raise ApiError(400, f"{SHOWN}: empty body")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ApiError(400, f"{SHOWN}: not valid UTF-8 (at byte {err.start})")
+    if media in JSONL_TYPES:
+        return list(read_jsonl_text(text, SHOWN))
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ApiError(400, f"{SHOWN}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})")
+    except RecursionError:
+        raise ApiError(400, f"{SHOWN}: not valid JSON (nested too deeply)")
+    if isinstance(obj, list):
+        raise ApiError(422, f"{SHOWN}: expected one JSON object; send a batch as JSON Lines "
+                            "(Content-Type: application/x-ndjson)")
+    return [read_json_article(obj, SHOWN)]
+
+
+def store_articles(state: ServerState, items: list[Article | CrosswireError]) -> list[Outcome]:
+    """Analyse and store the articles (one writer at a time); one outcome per item, in order."""
+    with state.write_lock:
+        store = state.store()
+        pipeline = state.pipeline()
+        articles = [item for item in items if isinstance(item, Article)]
+        digests = {id(a): content_hash(a) for a in articles}
+        before = {d: store.find_hash(d) for d in digests.values()}
+        try:
+            report = ingest_articles(articles, store, pipeline) if articles else None
+        except sqlite3.Error as err:  # e.g. locked past the busy timeout by another writer: retry later
+            raise ApiError(503, f"{state.path}: {err}; every article stored before this is complete")
+        except CrosswireError as err:  # e.g. the store holds another embedder's vectors
+            raise ApiError(409, str(err))
+        failed = report.failed if report else []
+        duplicates = report.duplicates if report else []
+        outcomes: list[Outcome] = []
+        first_in_body: dict[str, str] = {}
+        for item in items:
+            if isinstance(item, CrosswireError):
+                outcomes.append(Outcome(item.source, None, "failed", reason=item.problem))
+                continue
+            where, digest = item.source, digests[id(item)]
+            mine = f"{where}: "
+            if before[digest] is not None:
+                row = before[digest]
+                outcomes.append(Outcome(where, item.id, "duplicate", row, _story_of(store, row),
+                                        "already stored (same outlet, title and text)"))
+            elif digest in first_in_body:
+                row = store.find_hash(digest)
+                outcomes.append(Outcome(where, item.id, "duplicate", row, _story_of(store, row),
+                                        f"same outlet, title and text as {first_in_body[digest]}"))
+            elif any(line.startswith(mine) for line in failed):
+                reason = next(line for line in failed if line.startswith(mine))[len(mine):]
+                outcomes.append(Outcome(where, item.id, "failed", reason=reason))
+            else:
+                row = store.find_hash(digest)
+                status = "duplicate" if any(line.startswith(mine) for line in duplicates) else "added"
+                outcomes.append(Outcome(where, item.id, status, row, _story_of(store, row),
+                                        "stored meanwhile by another writer" if status == "duplicate" else None))
+                first_in_body[digest] = where
+        return outcomes
+
+
+def _story_of(store: Any, row: int | None) -> int | None:
+    if row is None:
+        return None
+    found = store.db.execute("SELECT story_id FROM articles WHERE id = ?", (row,)).fetchone()
+    return found[0] if found else None

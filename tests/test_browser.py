@@ -1,0 +1,194 @@
+"""The web page in a real browser: Debian's headless Chromium, driven by Playwright, against
+`crosswire serve` on loopback over a store of the seeds, the NTREX sample and a hostile article,
+all ingested with the real embedder.
+
+Skipped with the reason when /usr/bin/chromium (apt-get install chromium) or the playwright
+package is missing. Playwright's own browser download is never used.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import find_seeds
+from server_support import ProcessServer, request
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts"
+# As root, in a sandbox with no network: no sandboxing of its own, and no calls home.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+PAYLOAD = {
+    "id": "payload", "language": "en", "source": "Harbour <b>Gazette</b>", "url": "javascript:window.__pwned=1",
+    "title": "Harbour vote <script>window.__pwned=1</script> delayed",
+    "text": "The city council postponed its vote on the new harbour bridge until next month.\n"
+            "Critics said <script>window.__pwned=1</script> the plan had been rushed through without a hearing.\n"
+            "A spokesperson wrote <img src=x onerror=\"window.__pwned=1\"> in a statement that the delay was routine.\n"
+            "The bridge is expected to cost 40 million euros.",
+}
+AR, NB = "ar_rutte_ishiba", "nb_rutte_ishiba"
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+
+def _missing(reason: str) -> None:
+    """Skip, except where the browser tests must run (CI sets CROSSWIRE_REQUIRE_BROWSER=1)."""
+    if os.environ.get("CROSSWIRE_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["Browser"]:
+    if not CHROMIUM.exists():
+        _missing("Debian's chromium is not installed (/usr/bin/chromium; apt-get install chromium)")
+    if sync_playwright is None:
+        _missing("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, browser: "Browser") -> Iterator[ProcessServer]:
+    seeds = find_seeds()
+    if seeds is None:
+        pytest.skip("the seed articles are absent (../shared/seeds and samples/seeds)")
+    folder = tmp_path_factory.mktemp("browser")
+    payload = folder / "payload.jsonl"
+    payload.write_text(json.dumps(PAYLOAD) + "\n", encoding="utf-8")
+    db = folder / "stories.db"
+    inputs = [seeds / f"{AR}.txt", seeds / f"{NB}.txt", ROOT / "samples" / "ntrex" / "ntrex_sample.jsonl", payload]
+    done = subprocess.run([sys.executable, "-m", "crosswire.cli", "ingest", "--db", str(db), *map(str, inputs)],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    server = ProcessServer(db)
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def page(browser: "Browser", served: ProcessServer) -> Iterator["Page"]:
+    context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="en-US")
+    opened = context.new_page()
+    opened.requested = []  # type: ignore[attr-defined]
+    opened.on("request", lambda r: opened.requested.append(r.url))  # type: ignore[attr-defined]
+    opened.errors = []  # type: ignore[attr-defined]
+    opened.on("pageerror", lambda e: opened.errors.append(str(e)))  # type: ignore[attr-defined]
+    yield opened
+    context.close()
+
+
+def story_of(served: ProcessServer, words: str, ext_id: str) -> int:
+    """The id of the story holding the article ``ext_id``, found through the search API."""
+    found = request(served.port, "GET", f"/api/stories?q={words}").json()["stories"]
+    ids = [s["id"] for s in found if ext_id in [a["ext_id"] for a in s["article_ids"]]]
+    assert len(ids) == 1, found
+    return ids[0]
+
+
+def test_the_rutte_ishiba_story_is_listed_with_both_languages(page: "Page", served: ProcessServer) -> None:
+    story = story_of(served, "Ishiba", NB)
+    page.goto(f"{served.url}/")
+    item = page.locator(f"li.story[data-story='{story}']")
+    item.wait_for()
+    assert item.is_visible()
+    assert item.locator(".lang-chip").all_text_contents() == ["ar", "nb"]
+    assert item.locator(".size").text_content() == "2 articles"
+    assert item.locator("svg.timeline rect.bar").count() >= 1
+    assert page.locator("li.story").count() == request(served.port, "GET", "/api/stories").json()["total"]
+    assert all(url.startswith(served.url) for url in page.requested), page.requested  # nothing from elsewhere
+    assert page.errors == []
+
+
+def test_the_story_page_aligns_ishibas_quote_across_arabic_and_norwegian(page: "Page", served: ProcessServer) -> None:
+    story = story_of(served, "Ishiba", NB)
+    page.goto(f"{served.url}/#/story/{story}")
+    page.locator("table.facts tbody tr.fact").first.wait_for()
+    heads = page.locator("table.facts thead th.article-head")
+    assert sorted(heads.evaluate_all("hs => hs.map(h => h.dataset.article)")) == [AR, NB]
+
+    row = page.locator("tr.fact", has=page.locator(f"td[data-article='{NB}']", has_text="Et sterkere NATO"))
+    assert row.count() == 1
+    assert "shared" in row.get_attribute("class").split()
+    arabic = row.locator(f"td[data-article='{AR}']")
+    assert "الناتو" in arabic.text_content() and "إيشيبا" in arabic.text_content()
+    norwegian = row.locator(f"td[data-article='{NB}']")
+    assert "Ishiba" in norwegian.text_content()
+
+    # Arabic reads right to left: the cells, their sentences and the column head; Norwegian left to right.
+    direction = "el => getComputedStyle(el).direction"
+    assert arabic.evaluate(direction) == "rtl" and arabic.get_attribute("lang") == "ar"
+    assert arabic.locator("p.sentence").first.evaluate(direction) == "rtl"
+    assert page.locator(f"th.article-head[data-article='{AR}']").evaluate(direction) == "rtl"
+    assert norwegian.evaluate(direction) == "ltr"
+    assert page.locator(f"td.cell[data-article='{AR}']").evaluate_all(
+        "cells => cells.every(c => getComputedStyle(c).direction === 'rtl')")
+
+    # The same words in the quotes by speaker: one group holding both articles.
+    speaker = page.locator(".speaker", has=page.locator("h3", has_text="Ishiba"))
+    group = speaker.locator("li.quote-group", has=page.locator(f"figure[data-article='{NB}']", has_text="sterkere NATO"))
+    assert group.locator(f"figure[data-article='{AR}'] blockquote").evaluate(direction) == "rtl"
+    assert "الناتو" in group.locator(f"figure[data-article='{AR}']").text_content()
+
+    # Shared and one-source rows are told apart, and the filter shows each kind alone.
+    singles = page.locator("tr.fact.single")
+    assert page.locator("tr.fact.shared").count() >= 10 and singles.count() >= 1
+    page.get_by_role("button", name="Shared").click()
+    assert not singles.first.is_visible() and row.is_visible()
+    page.get_by_role("button", name="All facts").click()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "story_page.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+    assert page.errors == []
+
+
+def test_article_text_cannot_run_in_the_page(page: "Page", served: ProcessServer) -> None:
+    story = story_of(served, "harbour", "payload")
+    page.goto(f"{served.url}/")
+    page.locator("li.story").first.wait_for()
+    assert "<script>window.__pwned=1</script>" in page.locator(f"li.story[data-story='{story}'] .headline").text_content()
+    page.goto(f"{served.url}/#/story/{story}")
+    page.locator("table.facts tbody tr.fact").first.wait_for()
+    body = page.locator("main").text_content()
+    assert "Critics said <script>window.__pwned=1</script> the plan" in body
+    assert 'A spokesperson wrote <img src=x onerror="window.__pwned=1"> in a statement' in body
+    assert "Harbour <b>Gazette</b>" in body
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.scripts.length") == 1  # app.js alone
+    assert page.locator("main img, main script, main b").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "payload_page.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_the_readers_language_is_chosen_on_the_page_and_kept(page: "Page", served: ProcessServer) -> None:
+    story = story_of(served, "Ishiba", NB)
+    page.goto(f"{served.url}/#/story/{story}")
+    page.locator(".summary-item").first.wait_for()
+    assert page.locator("#reader-lang").input_value() == "en"
+    with page.expect_response(lambda r: f"/api/stories/{story}?lang=ar" in r.url):
+        page.locator("#reader-lang").select_option("ar")
+    page.locator(".summary-item .text[lang='ar']").first.wait_for()
+    assert page.locator(".summary-item .text[lang='nb']").count() == 0
+    page.reload()
+    page.locator(".summary-item .text[lang='ar']").first.wait_for()
+    assert page.locator("#reader-lang").input_value() == "ar"
+    assert page.locator("h1.story-headline").evaluate("el => getComputedStyle(el).direction") == "rtl"
