@@ -18,7 +18,14 @@ from typing import NamedTuple
 
 from rapidfuzz.fuzz import ratio
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Combining marks are not \w in Python's re: without them Devanagari "पीटर" would be the
+# two words "प" and "टर". Vowel signs and viramas of Indic and South-East Asian scripts,
+# Hebrew points, Arabic harakat and Latin combining accents belong inside a word.
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a"
+          "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0900-\u0963"
+          "\u0966-\u0dff\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u0f18-\u0f19"
+          "\u0f35\u0f37\u0f39\u0f71-\u0f84\u102b-\u103e\u1056-\u1059\u17b4-\u17d3\u3099\u309a")
+_WORD = re.compile(f"[\\w{_MARKS}]+", re.UNICODE)
 # Longest first, so "وال" is tried before "و".
 _ARABIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "و", "ب", "ل", "ك", "ف")
 _UNSPACED = {"zh", "ja", "th", "lo", "km", "my"}
@@ -66,7 +73,7 @@ def places(text: str, language: str | None) -> set[str]:
 _SKIP_ZONES = ("Antarctica/", "America/Indiana/", "America/Kentucky/", "America/North_Dakota/",
                "Pacific/Easter", "Pacific/Wake", "Pacific/Truk", "Pacific/Midway", "Atlantic/Stanley",
                "America/Regina", "America/Nome", "America/Boise", "Arctic/", "Etc/")
-_SPAN_WORD = re.compile(r"[\w\u0640\u200b-\u200f\u2066-\u2069\ufeff]+")
+_SPAN_WORD = re.compile(f"[\\w{_MARKS}\u0640\u200b-\u200f\u2066-\u2069\ufeff]+")
 _ARABIC_SCRIPT = ("ar", "fa", "ur", "ps")
 
 
@@ -251,7 +258,26 @@ def _romanise_cached(word: str, lcode: str | None) -> str:
     except Exception:  # uroman has no rule for some odd input: fall back to stripping accents
         out = word
     out = unicodedata.normalize("NFKD", str(out))
-    return "".join(c for c in out if not unicodedata.combining(c)).lower()
+    out = "".join(c for c in out if not unicodedata.combining(c)).lower()
+    return _SCRIPT_FIXES.get(lcode or "", lambda w: w)(out)
+
+
+def _hebrew(rom: str) -> str:
+    """uroman writes vav as v and geresh as an apostrophe: "g'vnsvn" (ג'ונסון) -> "junsun" (Johnson);
+    pe without its (unwritten) dagesh as f, though foreign names mostly have a p: "tramf" (טראמפ) -> "tramp"."""
+    rom = rom.replace("g'", "j").replace("z'", "zh").replace("ts'", "ch").replace("'", "")
+    return rom[:1] + rom[1:].replace("v", "u").replace("f", "p")
+
+
+# Per-script repairs of uroman's output toward how the same names are spelled in Latin letters.
+_SCRIPT_FIXES = {
+    "heb": _hebrew, "yid": _hebrew,
+    # Ethiopic syllables carry a vowel; the 6th order (a bare consonant) comes out as "e": ጆንሰን "jonesane".
+    "amh": lambda r: re.sub(r"(?<![e])e(?!e)", "", r), "tir": lambda r: re.sub(r"(?<![e])e(?!e)", "", r),
+    # Cyrillic х stands for a foreign h ("Хэмилтон"), not the kh of Arabic خ.
+    **{c: (lambda r: r.replace("kh", "h")) for c in ("rus", "ukr", "bul", "srp", "mkd", "bel", "kaz")},
+    "ell": lambda r: r.replace("tz", "j"),   # Τζόνσον: Johnson
+}
 
 
 @lru_cache(maxsize=65536)
@@ -260,12 +286,13 @@ def phonetic(rom: str) -> str:
     s = "".join(c for c in rom.lower() if "a" <= c <= "z")
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
-    if s.endswith("ng"):
-        s = s[:-1]
+    # ng ends Chinese syllables inside a word too ("telangpu", 特朗普); n before b/p is said m ("toranpu", トランプ).
+    s = re.sub(r"ng(?=[^aeiouy]|$)", "n", s)
+    s = s.replace("ay", "ey")   # "May" and "Мэй" (mey)
     # h is mostly silent or part of a digraph in Latin spellings, but a word-initial one is a
     # consonant in both (هندو is not "NATO"), and a final one ends Arabic nouns (جنيه is not "Jones").
     s = s[:1] + s[1:-1].replace("h", "") + s[-1:] if len(s) > 1 else s
-    s = s.translate(_CLASSES)
+    s = s.translate(_CLASSES).replace("nb", "mb")
     return "".join(c for i, c in enumerate(s) if i == 0 or c != s[i - 1])
 
 
@@ -282,6 +309,8 @@ def same_name(a: str, b: str) -> bool:
         return False
     if sa != sb and (min(len(sa), len(sb)) < 4 or ratio(sa, sb) < 85):
         return False
+    if sa == sb and len(sa) >= 4:
+        return True   # four consonants in one order: scripts that add vowels ("tiuriumbiu", 트럼프) are still it
     return ratio(a, b) >= (85 if len(sa) <= 2 else 75)
 
 
@@ -379,7 +408,7 @@ def feature_of(words: list[str]) -> tuple[str, str] | None:
 AR_HEADS = {normalise(w) for w in "مضيق بحر البحر المحيط محيط خليج الخليج جزيرة جزر نهر جبل جبال قناة".split()}
 # A word: letters/digits plus the invisible marks that may sit inside one, and
 # hyphen/apostrophe joins ("Nord-Korea", "Rutte's").
-_TOKEN = re.compile(r"[\w\u0640\u200b-\u200f\u2066-\u2069\ufeff]+(?:[-'’][\w\u200b-\u200f\ufeff]+)*")
+_TOKEN = re.compile(f"[\\w{_MARKS}\u0640\u200b-\u200f\u2066-\u2069\ufeff]+(?:[-'’][\\w{_MARKS}\u200b-\u200f\ufeff]+)*")
 
 
 class Tok(NamedTuple):
