@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from .gazetteer import (AR_HEADS, ARABIC_CLITICS, CONNECTORS, DETERMINERS_DE, GENITIVE_S, INVISIBLE, LOC_SUFFIXES,
                         ORG_SUFFIXES, ORG_WORDS, SPEECH_AR, STOP_AR, TITLES, TITLES_AR, Tok, acronym, al_word,
                         calendar_words, capitalised, cased, feature_of, language_names, normalise, phonetic, place_name,
-                        place_spans, romanise, same_name, same_stem, name_key, skeleton, strip_genitive, tokens,
+                        place_spans, romanise, same_name, affixed, same_stem, name_key, skeleton, strip_genitive, tokens,
                         word_keys)
 from .model import Article
 
@@ -339,7 +339,10 @@ def _project(source: Article, src: list[Mention], target: Article, tgt: list[Men
                 start, end = toks[i].start + (max(cuts[0]) if clean else 0), toks[i + n - 1].end
                 hit = next((k for k, m in enumerate(tgt) if m.sentence_id == s.id and m.start < end and start < m.end),
                            None)
-                if hit is not None and tgt[hit].end != end and not start <= tgt[hit].start:
+                if hit is not None and n >= 2 and tgt[hit].end == end and tgt[hit].start < start \
+                        and tgt[hit].how in ("caps", "acronym"):
+                    _trim(tgt[hit], s.text, start, lang)  # "Başbakan Theresa May", "МИД Борис Джонсон": the name
+                elif hit is not None and tgt[hit].end != end and not start <= tgt[hit].start:
                     continue  # a word inside a longer name ("Marke" in "Gwyneth Paltrows Marke Goop") is not it
                 if hit is None:
                     hit = len(tgt)
@@ -347,6 +350,12 @@ def _project(source: Article, src: list[Mention], target: Article, tgt: list[Men
                                        name_key(s.text[start:end], lang), None, "projection"))
                 links += [((source.id, k), (target.id, hit)) for k in sources]
     return links
+
+
+def _trim(m: Mention, text: str, start: int, lang: str) -> None:
+    """Cut the words before ``start`` off a capitalised run: another article's full name says where it begins."""
+    m.start, m.text = start, text[start : m.end]
+    m.key = name_key(m.text, lang)
 
 
 def _forms(t: Tok, lang: str) -> list[tuple[int, str]]:
@@ -362,6 +371,8 @@ def _forms(t: Tok, lang: str) -> list[tuple[int, str]]:
         if t.norm.startswith(p) and len(t.norm) - len(p) >= 2:
             keep = 2 if p.endswith("ال") else 1 if p == "لل" else 0
             out += [(len(p) - keep, k) for k in word_keys(t.norm[len(p):], lang)[:2]]
+    for cut, _, stem in affixed(t.norm, lang):  # "Джонсоном", "트럼프는", "ולטראמפ": the name inside
+        out += [(cut, k) for k in word_keys(stem, lang)[:1]]
     return out
 
 

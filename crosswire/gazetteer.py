@@ -42,15 +42,53 @@ def normalise(text: str) -> str:
     return text.translate(_ARABIC_FOLD)
 
 
-def _variants(word: str, arabic: bool) -> list[str]:
+def _variants(word: str, language: str) -> list[str]:
     out = [word]
-    if arabic:
+    if language in _ARABIC_SCRIPT:
         for _ in range(2):  # two clitics may stack: "ولأوكرانيا" = و + ل + أوكرانيا
             out += [w[len(p):] for w in out for p in _ARABIC_PREFIXES if w.startswith(p) and len(w) - len(p) >= 3]
         out = list(dict.fromkeys(out))
         out += ["ال" + v for v in list(out) if not v.startswith("ال")]
-    elif len(word) > 3 and word.endswith("s"):
+        return out
+    if len(word) > 3 and word.endswith("s"):
         out.append(word[:-1])
+    # An inflected place ("Греции", "Μεξικού", "미국은", "בוושינגטון"): its stem with each dictionary ending.
+    for _, _, stem in affixed(word, language):
+        out += [stem + e for e in _DICT_ENDINGS.get(language, ("",))]
+    return list(dict.fromkeys(out))
+
+
+# Inflections and clitics glued onto names, per language, longest first: the prefixes (Hebrew
+# ו ה ב ל מ ש כ, Amharic የ በ ለ ከ), case endings (Russian, Ukrainian, Greek) and particles (Korean)
+# a name may carry. Places put back a dictionary ending to find the CLDR name ("Греци|и" -> "Греция").
+_PREFIXES = {"he": ("וב", "ול", "וה", "ומ", "וכ", "וש", "מה", "שה", "שב", "של", "כש", "לה", "בה",
+                    "ה", "ב", "ל", "מ", "ו", "ש", "כ"),
+             "am": ("እንደ", "ወደ", "የ", "በ", "ለ", "ከ")}
+_SLAVIC_ENDINGS = ("ами", "ями", "ому", "ему", "ого", "его", "ией", "ием", "иях", "иям", "ом", "ем", "ой", "ей", "ою",
+                   "ую", "ах", "ях", "ов", "ев", "ам", "ям", "ии", "ию", "ие", "ым", "им", "а", "я", "у", "ю", "е",
+                   "ы", "и", "і", "ї")
+_ENDINGS = {"ru": _SLAVIC_ENDINGS, "uk": _SLAVIC_ENDINGS, "be": _SLAVIC_ENDINGS,
+            "el": ("ους", "ου", "ού", "ης", "ής", "ας", "άς", "ών", "ων", "ες", "ς", "α", "η", "ο", "ό", "ά", "ή"),
+            "ko": ("에서는", "에게서", "으로", "에서", "에게", "께서", "과의", "와의", "이다", "은", "는", "이", "가",
+                   "을", "를", "의", "에", "와", "과", "도", "로", "측", "씨"),
+            "am": ("ን",)}
+# Words arrive normalised (casefolded: Greek final ς is σ), so the affixes are too.
+_ENDINGS = {lang: tuple(e.casefold() for e in ends) for lang, ends in _ENDINGS.items()}
+_SLAVIC_DICT = ("", "а", "я", "ия", "ь", "й", "о")
+_DICT_ENDINGS = {"ru": _SLAVIC_DICT, "uk": _SLAVIC_DICT + ("і",), "be": _SLAVIC_DICT,
+                 "el": tuple(e.casefold() for e in ("", "α", "η", "ο", "ό", "ς", "ά", "ή", "ία", "ας", "ης", "ος"))}
+
+
+def affixed(word: str, language: str | None) -> list[tuple[int, int, str]]:
+    """(chars cut at the start, chars cut at the end, stem) for each affix a normalised word may carry."""
+    language = (language or "").split("-")[0]
+    shortest = 1 if language == "ko" else 2 if language in ("he", "am") else 3
+    starts = [(0, word)] + [(len(p), word[len(p):]) for p in _PREFIXES.get(language, ())
+                            if word.startswith(p) and len(word) - len(p) >= shortest]
+    out = [(a, 0, w) for a, w in starts[1:]]
+    for a, w in starts:
+        out += [(a, len(e), w[: -len(e)]) for e in _ENDINGS.get(language, ())
+                if w.endswith(e) and len(w) - len(e) >= shortest]
     return out
 
 
@@ -128,8 +166,8 @@ def place_spans(text: str, language: str | None) -> list[tuple[int, int, str]]:
         hit = None
         for n in range(min(longest, len(tokens) - i), 0, -1):
             middle = tuple(t[2] for t in tokens[i + 1 : i + n - 1])
-            for head in _variants(tokens[i][2], arabic):
-                for tail in (_variants(tokens[i + n - 1][2], arabic) if n > 1 else [head]):
+            for head in _variants(tokens[i][2], language):
+                for tail in (_variants(tokens[i + n - 1][2], language) if n > 1 else [head]):
                     key = (head, *middle, tail) if n > 1 else (head,)
                     if key in table:
                         hit = (n, head, table[key])
@@ -145,7 +183,7 @@ def place_spans(text: str, language: str | None) -> list[tuple[int, int, str]]:
         start, end, norm = tokens[i][0], tokens[i + n - 1][1], tokens[i][2]
         # A stripped clitic ("و" of "وروسيا") stays outside the span when the
         # normalised token has the original's length, i.e. offsets still line up.
-        if arabic and norm.endswith(head) and len(norm) == tokens[i][1] - tokens[i][0]:
+        if (arabic or language in _PREFIXES) and norm.endswith(head) and len(norm) == tokens[i][1] - tokens[i][0]:
             start += len(norm) - len(head)
         out.append((start, end, code))
         i += n
@@ -323,7 +361,10 @@ TITLES = {w.casefold() for w in """mr mrs ms dr sir lord pm prime minister presi
 foreign defence defense chief king queen prince pope senator governor chairman director spokesman spokeswoman premier
 herr frau bundeskanzler bundeskanzlerin kanzler kanzlerin präsident präsidentin ministerpräsident premierminister
 premierministerin außenminister außenministerin minister ministerin m mme monsieur madame président présidente
-ministre presidente ministro señor señora statsminister generalsekretær""".split()}
+ministre presidente ministro señor señora statsminister generalsekretær capt captain det insp inspector sgt sergeant lt col
+gen adm rev reverend judge justice sen rep gov supt cllr ambassador archbishop bishop mayor başbakan başbakanı
+cumhurbaşkanı bakan bakanı başkan başkanı kaptan sayın bay bayan sekreteri dışişleri canciller rey reina alcalde
+chancelier roi reine maire bürgermeister könig papst""".split()}
 # German capitalises every noun: one after a determiner ("die Pläne", "einen Vorschlag") is no name.
 DETERMINERS_DE = set("""der die das dem den des ein eine einen einem einer eines kein keine keinen seine seinen seiner
 ihre ihren ihrer ihrem unser unsere zum zur vom im am beim ins dieser diese dieses diesen jede jeder""".split())
@@ -429,12 +470,34 @@ def _script_class(ch: str) -> str:
     return ""
 
 
+# French and Italian elisions before a name ("d'Ankara", "l'Inde", "dell'Italia"), and the suffix a
+# Turkish or English writer puts after an apostrophe ("Meksika'nın", "Zaev'in", "Rutte's").
+_ELISION = re.compile(r"(?:[ldjmnstc]|qu|dell|all|nell|sull|dall|quell|un)['’](?=\w)")
+
+
+def _apostrophe_suffix(word: str) -> int:
+    """Where a lowercase suffix after an apostrophe starts behind a capitalised name, else len(word)."""
+    i = max(word.rfind("'"), word.rfind("’"))
+    head, tail = word[:i], word[i + 1 :]
+    if i > 0 and head[:1].isupper() and head[-1].isalpha() and 1 <= len(tail) <= 7 and tail.isalpha() \
+            and tail.islower():
+        return i
+    return len(word)
+
+
 def tokens(text: str) -> list[Tok]:
     """Words with offsets. Unspaced Japanese/Chinese runs are cut where the script changes:
     "ジョンソンは" -> "ジョンソン" + "は", "EUを離脱" -> "EU" + "を" + "離脱"."""
     out = []
     for m in _TOKEN.finditer(text):
         word, cuts = m.group(), [0]
+        elided, b = _ELISION.match(word), _apostrophe_suffix(word)
+        if elided or b < len(word):  # "d'Ankara" -> "Ankara", "Meksika'nın" -> "Meksika"
+            a = elided.end() if elided else 0
+            if b - a >= 1:
+                out += [Tok(t.start + m.start() + a, t.end + m.start() + a, t.text, t.norm)
+                        for t in tokens(word[a:b])]
+                continue
         for k in range(1, len(word)):
             before, here = _script_class(word[k - 1]), _script_class(word[k])
             if before != here and (before or here) and not INVISIBLE.match(word[k]):
