@@ -19,11 +19,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .gazetteer import (AR_HEADS, ARABIC_CLITICS, CONNECTORS, DETERMINERS_DE, GENITIVE_S, INVISIBLE, LOC_SUFFIXES,
-                        ORG_SUFFIXES, ORG_WORDS, SPEECH_AR, STOP_AR, TITLES, TITLES_AR, Tok, acronym, al_word,
-                        calendar_words, capitalised, cased, feature_of, language_names, normalise, phonetic, place_name,
-                        place_spans, romanise, same_name, affixed, same_stem, name_key, skeleton, strip_genitive, tokens,
+                        ORG_SUFFIXES, ORG_WORDS, SPEECH_AR, STOP_AR, TITLES, TITLES_AR, Tok, acronym, affixed, al_word,
+                        calendar_words, capitalised, cased, feature_of, language_names, name_key, normalise, phonetic,
+                        place_name, place_spans, romanise, same_name, same_stem, skeleton, strip_genitive, tokens,
                         word_keys)
-from .model import Article
+from .model import Article, Sentence
 
 _ARABIC_LANGS = ("ar", "fa", "ur", "ps")
 
@@ -349,6 +349,50 @@ def _project(source: Article, src: list[Mention], target: Article, tgt: list[Men
                     tgt.append(Mention(s.id, start, end, s.text[start:end], src[sources[0]].kind,
                                        name_key(s.text[start:end], lang), None, "projection"))
                 links += [((source.id, k), (target.id, hit)) for k in sources]
+        if lang == "zh":
+            links += _project_han(s, toks, names, source, src, target, tgt)
+    return links
+
+
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff"
+
+
+def _project_han(s: Sentence, toks: list[Tok], names: dict[tuple[tuple[str, ...], ...], list[int]], source: Article,
+                 src: list[Mention], target: Article, tgt: list[Mention]) -> list[tuple[_Ref, _Ref]]:
+    """Chinese writes a foreign name as syllables inside an unspaced run ("特朗普表示"): look for the name's
+    sound among the run's 2-6 character pieces, romanised to pinyin ("telangpu" ~ "Trump")."""
+    wanted: dict[str, list[tuple[str, list[int]]]] = {}   # by first letter: (the name's joined key, its sources)
+    for want, sources in names.items():
+        key = "".join(w[0] for w in want)
+        if len(skeleton(key)) >= 3:  # short keys ("Kim", "Ri") would match everyday syllables
+            wanted.setdefault(key[:1], []).append((key, sources))
+    links: list[tuple[_Ref, _Ref]] = []
+    for t in toks:
+        if len(t.text) < 2 or len(t.text) != t.end - t.start or not all(_is_han(c) for c in t.text):
+            continue
+        i = 0
+        while i < len(t.text) - 1:
+            match = None
+            for size in range(min(6, len(t.text) - i), 1, -1):  # longest piece first
+                key = phonetic(romanise(t.text[i : i + size], "zh"))
+                match = next(((size, srcs) for name, srcs in wanted.get(key[:1], []) if same_name(key, name)), None)
+                if match:
+                    break
+            if not match:
+                i += 1
+                continue
+            size, sources = match
+            start, end = t.start + i, t.start + i + size
+            i += size
+            hit = next((k for k, m in enumerate(tgt) if m.sentence_id == s.id and m.start < end and start < m.end), None)
+            if hit is not None and (tgt[hit].start, tgt[hit].end) != (start, end):
+                continue
+            if hit is None:
+                hit = len(tgt)
+                tgt.append(Mention(s.id, start, end, s.text[start:end], src[sources[0]].kind,
+                                   name_key(s.text[start:end], "zh"), None, "projection"))
+            links += [((source.id, k), (target.id, hit)) for k in sources]
     return links
 
 
