@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .gazetteer import (AR_HEADS, ARABIC_CLITICS, CONNECTORS, DETERMINERS_DE, GENITIVE_S, INVISIBLE, LOC_SUFFIXES,
-                        ORG_SUFFIXES, ORG_WORDS, SPEECH_AR, STOP_AR, TITLES, TITLES_AR, Tok, acronym, affixed, al_word,
-                        calendar_words, capitalised, cased, feature_of, language_names, name_key, normalise, phonetic,
+                        OPENERS, ORG_SUFFIXES, ORG_WORDS, SPEECH_AR, STOP_AR, TITLES, TITLES_AR, Tok, acronym, affixed,
+                        al_word, calendar_words, capitalised, cased, feature_of, language_names, name_key, normalise, phonetic,
                         place_name, place_spans, romanise, same_name, same_stem, skeleton, strip_genitive, tokens,
                         word_keys)
 from .model import Article, Sentence
@@ -198,7 +198,8 @@ def _trim_initial(part: list[int], toks: list[Tok], lang: str, seen: tuple[Count
         return kept if kept and kept == list(range(kept[0], kept[-1] + 1)) else kept[:1]
     if justified(part[0]):
         return part
-    if toks[part[0]].text.lower() in lower or len(part) == 1 or toks[part[1]].norm in here \
+    if toks[part[0]].text.lower() in lower or toks[part[0]].norm in OPENERS or len(part) == 1 \
+            or toks[part[1]].norm in here \
             or acronym(toks[part[1]].text.rstrip("s")):
         return part[1:]
     return part  # an unknown multiword name opening the sentence: "Shigeru Ishiba said ..."

@@ -365,6 +365,15 @@ ministre presidente ministro señor señora statsminister generalsekretær capt 
 gen adm rev reverend judge justice sen rep gov supt cllr ambassador archbishop bishop mayor başbakan başbakanı
 cumhurbaşkanı bakan bakanı başkan başkanı kaptan sayın bay bayan sekreteri dışişleri canciller rey reina alcalde
 chancelier roi reine maire bürgermeister könig papst""".split()}
+# Function words that open sentences: capitalised there, never the first word of a name ("While Save
+# the Children ...", "Whenever I ..."). The article's own lowercase uses catch most; these are for short ones.
+OPENERS = {w.casefold() for w in """while whenever when after before although though if as since because but and or so
+yet then there here this that these those it its we they he she i you our their his her my some many most all both each
+every no not despite during for from in on at by with without over under into through about according following
+meanwhile however instead even also still now today yesterday earlier later last next what why how who where which
+whether once until unless perhaps asked speaking under nach als wenn aber und oder während trotz laut doch auch dann
+dort hier diese dieser dieses er sie wir ich es quand mais et ou pendant selon après avant malgré alors ainsi cuando
+pero y o durante según después antes aunque mientras når men og eller etter før selv om ifølge""".split()}
 # German capitalises every noun: one after a determiner ("die Pläne", "einen Vorschlag") is no name.
 DETERMINERS_DE = set("""der die das dem den des ein eine einen einem einer eines kein keine keinen seine seinen seiner
 ihre ihren ihrer ihrem unser unsere zum zur vom im am beim ins dieser diese dieses diesen jede jeder""".split())
