@@ -315,6 +315,7 @@ _SCRIPT_FIXES = {
     # Cyrillic х stands for a foreign h ("Хэмилтон"), not the kh of Arabic خ.
     **{c: (lambda r: r.replace("kh", "h")) for c in ("rus", "ukr", "bul", "srp", "mkd", "bel", "kaz")},
     "ell": lambda r: r.replace("tz", "j"),   # Τζόνσον: Johnson
+    "zho": lambda r: r.replace("x", "s").replace("q", "ch"),   # pinyin x, q: 约翰逊 "yuehanxun", 布雷克西特
 }
 
 
@@ -334,10 +335,12 @@ def phonetic(rom: str) -> str:
     return "".join(c for i, c in enumerate(s) if i == 0 or c != s[i - 1])
 
 
+@lru_cache(maxsize=65536)
 def skeleton(key: str) -> str:
     return "".join(c for c in key if c not in "aiu ")
 
 
+@lru_cache(maxsize=1 << 18)   # linking compares the same few hundred keys over and over
 def same_name(a: str, b: str) -> bool:
     """Do two phonetic keys (one word each) name the same thing? Strict on short keys."""
     if a == b:
@@ -476,7 +479,22 @@ def _script_class(ch: str) -> str:
         return "hira"
     if 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF:
         return "han"
-    return ""
+    if not ch.isalpha():
+        return ""
+    if o < 0x250 or 0x1E00 <= o <= 0x1EFF:
+        return "latin"
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF:
+        return "arabic"
+    if 0x0590 <= o <= 0x05FF:
+        return "hebrew"
+    if 0x0400 <= o <= 0x052F:
+        return "cyrillic"
+    if 0x0370 <= o <= 0x03FF:
+        return "greek"
+    return "other"
+
+
+_CJK = ("kana", "hira", "han")
 
 
 # French and Italian elisions before a name ("d'Ankara", "l'Inde", "dell'Italia"), and the suffix a
@@ -496,7 +514,8 @@ def _apostrophe_suffix(word: str) -> int:
 
 def tokens(text: str) -> list[Tok]:
     """Words with offsets. Unspaced Japanese/Chinese runs are cut where the script changes:
-    "ジョンソンは" -> "ジョンソン" + "は", "EUを離脱" -> "EU" + "を" + "離脱"."""
+    "ジョンソンは" -> "ジョンソン" + "は", "EUを離脱" -> "EU" + "を" + "離脱"; so are words glued across
+    alphabets: "Rutteروتي" -> "Rutte" + "روتي"."""
     out = []
     for m in _TOKEN.finditer(text):
         word, cuts = m.group(), [0]
@@ -509,7 +528,10 @@ def tokens(text: str) -> list[Tok]:
                 continue
         for k in range(1, len(word)):
             before, here = _script_class(word[k - 1]), _script_class(word[k])
-            if before != here and (before or here) and not INVISIBLE.match(word[k]):
+            # Cut where the script changes: always around Japanese and Chinese ("NATOの"), between two
+            # alphabets when both sides are letters ("Rutteروتي"), never at a digit ("G7") or a mark.
+            if before != here and (before in _CJK or here in _CJK or (before and here and "other" not in (before, here))) \
+                    and not INVISIBLE.match(word[k]):
                 cuts.append(k)
         for a, b in zip(cuts, cuts[1:] + [len(word)]):
             clean = INVISIBLE.sub("", word[a:b])
