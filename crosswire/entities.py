@@ -189,7 +189,7 @@ def _listed(text: str, toks: list[Tok], part: list[int]) -> bool:
     before = text[toks[part[0] - 1].end : toks[part[0]].start] if part[0] > 0 else ""
     after = text[toks[part[-1]].end : toks[part[-1] + 1].start] if part[-1] + 1 < len(toks) else text[toks[part[-1]].end :]
     return len(part) <= 3 and ("," in before or "," in after or "、" in before + after) \
-        and not before.strip(" ,、") and after.strip(" ") in ("", ",", "、", ".", ";") 
+        and not before.strip(" ,、") and after.strip(" ") in ("", ",", "、", ".", ";")
 
 
 def _trim_initial(part: list[int], toks: list[Tok], lang: str, seen: tuple[Counter, Counter, set[str]],
