@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .gazetteer import (AR_HEADS, ARABIC_CLITICS, CONNECTORS, DETERMINERS_DE, GENITIVE_S, INVISIBLE, LOC_SUFFIXES,
-                        ORG_SUFFIXES, ORG_WORDS, SPEECH_AR, STOP_AR, TITLES, TITLES_AR, Tok, acronym, al_word,
-                        calendar_words, capitalised, cased, feature_of, language_names, normalise, phonetic, place_name,
-                        place_spans, romanise, same_name, same_stem, name_key, skeleton, strip_genitive, tokens,
+                        OPENERS, ORG_SUFFIXES, ORG_WORDS, SPEECH_AR, STOP_AR, TITLES, TITLES_AR, Tok, acronym, affixed,
+                        al_word, calendar_words, capitalised, cased, feature_of, language_names, name_key, normalise, phonetic,
+                        place_name, place_spans, romanise, same_name, same_stem, skeleton, strip_genitive, tokens,
                         word_keys)
-from .model import Article
+from .model import Article, Sentence
 
 _ARABIC_LANGS = ("ar", "fa", "ur", "ps")
 
@@ -122,7 +123,8 @@ def _initial(text: str, toks: list[Tok], i: int) -> bool:
 
 def _title_case(toks: list[Tok]) -> bool:
     """Headline style ("Japan And NATO Pledge Closer Ties"): capitals say nothing about names."""
-    words = [t for t in toks if cased(t.text) and t.text[0].isalpha()]
+    # Acronyms and titles are capitalised in running text too: "NATO Secretary General Mark Rutte visited Tokyo."
+    words = [t for t in toks if cased(t.text) and t.text[0].isalpha() and not acronym(t.text) and t.norm not in TITLES]
     return len(words) >= 4 and sum(capitalised(t.text) for t in words) >= 0.85 * len(words)
 
 
@@ -164,7 +166,8 @@ def _caps_mentions(sid: int, text: str, toks: list[Tok], lang: str, seen: tuple[
             if k >= 0 and base not in TITLES and normalise(base) not in langs and not month:
                 part.append(k)
                 continue
-            if part and (title or (not arabic and _initial(text, toks, part[0]))):
+            if part and (title or (not arabic and _initial(text, toks, part[0]))) \
+                    and not (title and _listed(text, toks, part)):
                 part = _trim_initial(part, toks, lang, seen, title)
             # Words mostly written in lower case open no name ("The Assembly Commission"); nor do connectors.
             while part and (toks[part[0]].norm in CONNECTORS or not acronym(toks[part[0]].text) and
@@ -178,6 +181,15 @@ def _caps_mentions(sid: int, text: str, toks: list[Tok], lang: str, seen: tuple[
                                     how="acronym" if acronym(toks[part[0]].text.rstrip("s")) else "caps"))
             part = []
     return out
+
+
+def _listed(text: str, toks: list[Tok], part: list[int]) -> bool:
+    """A short capitalised stretch set off by commas ("Mark Rutte, Shigeru Ishiba, Tokyo") is a list of names,
+    even where every word is capitalised."""
+    before = text[toks[part[0] - 1].end : toks[part[0]].start] if part[0] > 0 else ""
+    after = text[toks[part[-1]].end : toks[part[-1] + 1].start] if part[-1] + 1 < len(toks) else text[toks[part[-1]].end :]
+    return len(part) <= 3 and ("," in before or "," in after or "、" in before + after) \
+        and not before.strip(" ,、") and after.strip(" ") in ("", ",", "、", ".", ";")
 
 
 def _trim_initial(part: list[int], toks: list[Tok], lang: str, seen: tuple[Counter, Counter, set[str]],
@@ -198,7 +210,8 @@ def _trim_initial(part: list[int], toks: list[Tok], lang: str, seen: tuple[Count
         return kept if kept and kept == list(range(kept[0], kept[-1] + 1)) else kept[:1]
     if justified(part[0]):
         return part
-    if toks[part[0]].text.lower() in lower or len(part) == 1 or toks[part[1]].norm in here \
+    if toks[part[0]].text.lower() in lower or toks[part[0]].norm in OPENERS or len(part) == 1 \
+            or toks[part[1]].norm in here \
             or acronym(toks[part[1]].text.rstrip("s")):
         return part[1:]
     return part  # an unknown multiword name opening the sentence: "Shigeru Ishiba said ..."
@@ -222,8 +235,9 @@ def _ar_name(toks: list[Tok], j: int, text: str, recur: set[str], place_at: dict
     names): a one-word name must recur in the article, as the names of people quoted do.
     """
     def ok(k: int, first: bool) -> bool:
-        if k >= len(toks) or text[toks[k - 1].end : toks[k].start].strip() or k in place_at:
-            return False
+        gap = text[toks[k - 1].end : toks[k].start] if k < len(toks) else ""
+        if k >= len(toks) or gap.strip() or k in place_at or (not first and not gap):
+            return False   # the second word of a name stands apart: "Rutteروتي" is one word cut in two
         w = toks[k].norm
         if len(w) < 2 or not w.isalpha() or w in STOP_AR or w in TITLES_AR or w in SPEECH_AR or w in ORG_WORDS \
                 or al_word(w):
@@ -323,46 +337,140 @@ def _project(source: Article, src: list[Mention], target: Article, tgt: list[Men
             for name in [alts] + ([alts[-1:]] if m.kind in ("PER", "MISC") and len(alts) >= 2 else []):
                 if name and all(name) and len(skeleton("".join(a[0] for a in name))) >= 2:
                     names.setdefault(tuple(name), []).append(k)
+    # Names by the keys of their first word, so each target word is compared with each distinct key once
+    # (comparing every name at every word was quadratic and took seconds on a ten-language story).
+    by_first: dict[str, list[int]] = {}
+    order = list(names.items())
+    for x, (want, _) in enumerate(order):
+        for w in want[0]:
+            by_first.setdefault(w, []).append(x)
+    firsts = list(by_first)
+    starting: dict[str, list[int]] = {}
+
+    def starts_with(key: str) -> list[int]:
+        if key not in starting:
+            starting[key] = [x for w in firsts if same_name(key, w) for x in by_first[w]]
+        return starting[key]
+
     links: list[tuple[_Ref, _Ref]] = []
     for s in target.sentences:
-        toks = tokens(s.text)
+        toks = _tokens(s.text)
         forms = [_forms(t, lang) for t in toks]
-        for want, sources in names.items():
-            n = len(want)
-            for i in range(len(toks) - n + 1):
+        for i in range(len(toks)):
+            for want, sources in (order[x] for x in sorted({x for _, key in forms[i] for x in starts_with(key)})):
+                n = len(want)
+                if i + n > len(toks):
+                    continue
                 if any(s.text[toks[i + p - 1].end : toks[i + p].start].strip(" ・·") for p in range(1, n)):
                     continue
-                cuts = [[c for c, key in forms[i + p] if any(same_name(key, w) for w in want[p])] for p in range(n)]
-                if not all(cuts):
+                cuts = []
+                for p in range(n):  # word by word, stopping at the first that is not the name's
+                    cut = [c for c, key in forms[i + p] if any(same_name(key, w) for w in want[p])]
+                    if not cut:
+                        break
+                    cuts.append(cut)
+                if len(cuts) < n:
                     continue
                 clean = len(toks[i].text) == toks[i].end - toks[i].start  # offsets line up with the norm
                 start, end = toks[i].start + (max(cuts[0]) if clean else 0), toks[i + n - 1].end
                 hit = next((k for k, m in enumerate(tgt) if m.sentence_id == s.id and m.start < end and start < m.end),
                            None)
-                if hit is not None and tgt[hit].end != end and not start <= tgt[hit].start:
+                if hit is not None and n >= 2 and tgt[hit].end == end and tgt[hit].start < start \
+                        and tgt[hit].how in ("caps", "acronym"):
+                    _trim(tgt[hit], s.text, start, lang)  # "Başbakan Theresa May", "МИД Борис Джонсон": the name
+                elif hit is not None and tgt[hit].end != end and not start <= tgt[hit].start:
                     continue  # a word inside a longer name ("Marke" in "Gwyneth Paltrows Marke Goop") is not it
                 if hit is None:
                     hit = len(tgt)
                     tgt.append(Mention(s.id, start, end, s.text[start:end], src[sources[0]].kind,
                                        name_key(s.text[start:end], lang), None, "projection"))
                 links += [((source.id, k), (target.id, hit)) for k in sources]
+        if lang == "zh":
+            links += _project_han(s, toks, names, source, src, target, tgt)
     return links
 
 
-def _forms(t: Tok, lang: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[Tok, ...]:
+    return tuple(tokens(text))
+
+
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff"
+
+
+# Characters Chinese uses to spell foreign names (the common part of Xinhua's transliteration table):
+# a piece made of others ("公司", company) is an ordinary word, however it sounds.
+_TRANSLIT_HAN = frozenset("""阿埃艾爱安昂奥澳巴拜班邦包鲍贝本比彼毕宾波伯博布查达戴丹道德登迪蒂丁东杜多厄恩尔法范菲费芬
+丰弗福富盖甘冈高戈格根古瓜哈海汉豪赫黑亨胡华霍基吉加贾杰金卡凯坎康考柯科克肯库夸奎昆拉莱兰朗劳勒雷蕾黎里利莉丽廉林琳隆
+卢鲁路伦罗洛马玛迈麦曼芒梅蒙米密敏明莫默姆穆纳娜奈南内尼妮宁纽努诺欧帕潘庞佩彭皮珀普奇齐恰乔切琼丘萨塞赛桑瑟森沙莎尚舍
+什史斯松苏索塔泰坦汤唐特提廷图托瓦万旺威韦维温沃乌伍西希锡夏谢辛休许雅亚扬耶伊因英尤于约泽扎詹兹佐黛琪琦丝娅茨策逊翰""")
+
+
+def _project_han(s: Sentence, toks: tuple[Tok, ...], names: dict[tuple[tuple[str, ...], ...], list[int]], source: Article,
+                 src: list[Mention], target: Article, tgt: list[Mention]) -> list[tuple[_Ref, _Ref]]:
+    """Chinese writes a foreign name as syllables inside an unspaced run ("特朗普表示"): look for the name's
+    sound among the run's 2-6 character pieces, romanised to pinyin ("telangpu" ~ "Trump")."""
+    wanted: dict[str, list[tuple[str, list[int]]]] = {}   # by first letter: (the name's joined key, its sources)
+    for want, sources in names.items():
+        key = "".join(w[0] for w in want)
+        if len(skeleton(key)) >= 3:  # short keys ("Kim", "Ri") would match everyday syllables
+            wanted.setdefault(key[:1], []).append((key, sources))
+    links: list[tuple[_Ref, _Ref]] = []
+    for t in toks:
+        if len(t.text) < 2 or len(t.text) != t.end - t.start or not all(_is_han(c) for c in t.text):
+            continue
+        i = 0
+        while i < len(t.text) - 1:
+            match = None
+            for size in range(min(6, len(t.text) - i), 1, -1):  # longest piece first
+                if not all(c in _TRANSLIT_HAN for c in t.text[i : i + size]):
+                    continue
+                key = phonetic(romanise(t.text[i : i + size], "zh"))
+                match = next(((size, srcs) for name, srcs in wanted.get(key[:1], [])
+                              if skeleton(key) == skeleton(name) and same_name(key, name)), None)
+                if match:
+                    break
+            if not match:
+                i += 1
+                continue
+            size, sources = match
+            start, end = t.start + i, t.start + i + size
+            i += size
+            hit = next((k for k, m in enumerate(tgt) if m.sentence_id == s.id and m.start < end and start < m.end), None)
+            if hit is not None and (tgt[hit].start, tgt[hit].end) != (start, end):
+                continue
+            if hit is None:
+                hit = len(tgt)
+                tgt.append(Mention(s.id, start, end, s.text[start:end], src[sources[0]].kind,
+                                   name_key(s.text[start:end], "zh"), None, "projection"))
+            links += [((source.id, k), (target.id, hit)) for k in sources]
+    return links
+
+
+def _trim(m: Mention, text: str, start: int, lang: str) -> None:
+    """Cut the words before ``start`` off a capitalised run: another article's full name says where it begins."""
+    m.start, m.text = start, text[start : m.end]
+    m.key = name_key(m.text, lang)
+
+
+@lru_cache(maxsize=1 << 16)   # a story's every article is projected into each target: its words repeat
+def _forms(t: Tok, lang: str) -> tuple[tuple[int, str], ...]:
     """(chars to cut, key) a target word may stand for. Not names: lowercase words of cased scripts, function
     words, titles, kanji (uroman reads them the Chinese way; Japanese spells foreign names in katakana). Clitics
     are cut but the article ال stays in the span ("الناتو"), as in the gazetteer's."""
     if (cased(t.text) and not capitalised(t.text)) or t.norm in STOP_AR or t.norm in TITLES \
             or t.norm in calendar_words(lang) or t.norm in language_names(lang) or (
             lang == "ja" and all("\u3400" <= c <= "\u9fff" for c in t.text)):
-        return []
+        return ()
     out = [(0, k) for k in word_keys(t.text, lang)[:2]]
     for p in ARABIC_CLITICS:
         if t.norm.startswith(p) and len(t.norm) - len(p) >= 2:
             keep = 2 if p.endswith("ال") else 1 if p == "لل" else 0
             out += [(len(p) - keep, k) for k in word_keys(t.norm[len(p):], lang)[:2]]
-    return out
+    for cut, _, stem in affixed(t.norm, lang):  # "Джонсоном", "트럼프는", "ולטראמפ": the name inside
+        out += [(cut, k) for k in word_keys(stem, lang)[:1]]
+    return tuple(out)
 
 
 class _Clusters:

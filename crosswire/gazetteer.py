@@ -18,7 +18,14 @@ from typing import NamedTuple
 
 from rapidfuzz.fuzz import ratio
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Combining marks are not \w in Python's re: without them Devanagari "पीटर" would be the
+# two words "प" and "टर". Vowel signs and viramas of Indic and South-East Asian scripts,
+# Hebrew points, Arabic harakat and Latin combining accents belong inside a word.
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a"
+          "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0900-\u0963"
+          "\u0966-\u0dff\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u0f18-\u0f19"
+          "\u0f35\u0f37\u0f39\u0f71-\u0f84\u102b-\u103e\u1056-\u1059\u17b4-\u17d3\u3099\u309a")
+_WORD = re.compile(f"[\\w{_MARKS}]+", re.UNICODE)
 # Longest first, so "وال" is tried before "و".
 _ARABIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "و", "ب", "ل", "ك", "ف")
 _UNSPACED = {"zh", "ja", "th", "lo", "km", "my"}
@@ -35,15 +42,53 @@ def normalise(text: str) -> str:
     return text.translate(_ARABIC_FOLD)
 
 
-def _variants(word: str, arabic: bool) -> list[str]:
+def _variants(word: str, language: str) -> list[str]:
     out = [word]
-    if arabic:
+    if language in _ARABIC_SCRIPT:
         for _ in range(2):  # two clitics may stack: "ولأوكرانيا" = و + ل + أوكرانيا
             out += [w[len(p):] for w in out for p in _ARABIC_PREFIXES if w.startswith(p) and len(w) - len(p) >= 3]
         out = list(dict.fromkeys(out))
         out += ["ال" + v for v in list(out) if not v.startswith("ال")]
-    elif len(word) > 3 and word.endswith("s"):
+        return out
+    if len(word) > 3 and word.endswith("s"):
         out.append(word[:-1])
+    # An inflected place ("Греции", "Μεξικού", "미국은", "בוושינגטון"): its stem with each dictionary ending.
+    for _, _, stem in affixed(word, language):
+        out += [stem + e for e in _DICT_ENDINGS.get(language, ("",))]
+    return list(dict.fromkeys(out))
+
+
+# Inflections and clitics glued onto names, per language, longest first: the prefixes (Hebrew
+# ו ה ב ל מ ש כ, Amharic የ በ ለ ከ), case endings (Russian, Ukrainian, Greek) and particles (Korean)
+# a name may carry. Places put back a dictionary ending to find the CLDR name ("Греци|и" -> "Греция").
+_PREFIXES = {"he": ("וב", "ול", "וה", "ומ", "וכ", "וש", "מה", "שה", "שב", "של", "כש", "לה", "בה",
+                    "ה", "ב", "ל", "מ", "ו", "ש", "כ"),
+             "am": ("እንደ", "ወደ", "የ", "በ", "ለ", "ከ")}
+_SLAVIC_ENDINGS = ("ами", "ями", "ому", "ему", "ого", "его", "ией", "ием", "иях", "иям", "ом", "ем", "ой", "ей", "ою",
+                   "ую", "ах", "ях", "ов", "ев", "ам", "ям", "ии", "ию", "ие", "ым", "им", "а", "я", "у", "ю", "е",
+                   "ы", "и", "і", "ї")
+_ENDINGS = {"ru": _SLAVIC_ENDINGS, "uk": _SLAVIC_ENDINGS, "be": _SLAVIC_ENDINGS,
+            "el": ("ους", "ου", "ού", "ης", "ής", "ας", "άς", "ών", "ων", "ες", "ς", "α", "η", "ο", "ό", "ά", "ή"),
+            "ko": ("에서는", "에게서", "으로", "에서", "에게", "께서", "과의", "와의", "이다", "은", "는", "이", "가",
+                   "을", "를", "의", "에", "와", "과", "도", "로", "측", "씨"),
+            "am": ("ን",)}
+# Words arrive normalised (casefolded: Greek final ς is σ), so the affixes are too.
+_ENDINGS = {lang: tuple(e.casefold() for e in ends) for lang, ends in _ENDINGS.items()}
+_SLAVIC_DICT = ("", "а", "я", "ия", "ь", "й", "о")
+_DICT_ENDINGS = {"ru": _SLAVIC_DICT, "uk": _SLAVIC_DICT + ("і",), "be": _SLAVIC_DICT,
+                 "el": tuple(e.casefold() for e in ("", "α", "η", "ο", "ό", "ς", "ά", "ή", "ία", "ας", "ης", "ος"))}
+
+
+def affixed(word: str, language: str | None) -> list[tuple[int, int, str]]:
+    """(chars cut at the start, chars cut at the end, stem) for each affix a normalised word may carry."""
+    language = (language or "").split("-")[0]
+    shortest = 1 if language == "ko" else 2 if language in ("he", "am") else 3
+    starts = [(0, word)] + [(len(p), word[len(p):]) for p in _PREFIXES.get(language, ())
+                            if word.startswith(p) and len(word) - len(p) >= shortest]
+    out = [(a, 0, w) for a, w in starts[1:]]
+    for a, w in starts:
+        out += [(a, len(e), w[: -len(e)]) for e in _ENDINGS.get(language, ())
+                if w.endswith(e) and len(w) - len(e) >= shortest]
     return out
 
 
@@ -66,7 +111,7 @@ def places(text: str, language: str | None) -> set[str]:
 _SKIP_ZONES = ("Antarctica/", "America/Indiana/", "America/Kentucky/", "America/North_Dakota/",
                "Pacific/Easter", "Pacific/Wake", "Pacific/Truk", "Pacific/Midway", "Atlantic/Stanley",
                "America/Regina", "America/Nome", "America/Boise", "Arctic/", "Etc/")
-_SPAN_WORD = re.compile(r"[\w\u0640\u200b-\u200f\u2066-\u2069\ufeff]+")
+_SPAN_WORD = re.compile(f"[\\w{_MARKS}\u0640\u200b-\u200f\u2066-\u2069\ufeff]+")
 _ARABIC_SCRIPT = ("ar", "fa", "ur", "ps")
 
 
@@ -121,8 +166,8 @@ def place_spans(text: str, language: str | None) -> list[tuple[int, int, str]]:
         hit = None
         for n in range(min(longest, len(tokens) - i), 0, -1):
             middle = tuple(t[2] for t in tokens[i + 1 : i + n - 1])
-            for head in _variants(tokens[i][2], arabic):
-                for tail in (_variants(tokens[i + n - 1][2], arabic) if n > 1 else [head]):
+            for head in _variants(tokens[i][2], language):
+                for tail in (_variants(tokens[i + n - 1][2], language) if n > 1 else [head]):
                     key = (head, *middle, tail) if n > 1 else (head,)
                     if key in table:
                         hit = (n, head, table[key])
@@ -138,7 +183,7 @@ def place_spans(text: str, language: str | None) -> list[tuple[int, int, str]]:
         start, end, norm = tokens[i][0], tokens[i + n - 1][1], tokens[i][2]
         # A stripped clitic ("و" of "وروسيا") stays outside the span when the
         # normalised token has the original's length, i.e. offsets still line up.
-        if arabic and norm.endswith(head) and len(norm) == tokens[i][1] - tokens[i][0]:
+        if (arabic or language in _PREFIXES) and norm.endswith(head) and len(norm) == tokens[i][1] - tokens[i][0]:
             start += len(norm) - len(head)
         out.append((start, end, code))
         i += n
@@ -251,7 +296,27 @@ def _romanise_cached(word: str, lcode: str | None) -> str:
     except Exception:  # uroman has no rule for some odd input: fall back to stripping accents
         out = word
     out = unicodedata.normalize("NFKD", str(out))
-    return "".join(c for c in out if not unicodedata.combining(c)).lower()
+    out = "".join(c for c in out if not unicodedata.combining(c)).lower()
+    return _SCRIPT_FIXES.get(lcode or "", lambda w: w)(out)
+
+
+def _hebrew(rom: str) -> str:
+    """uroman writes vav as v and geresh as an apostrophe: "g'vnsvn" (ג'ונסון) -> "junsun" (Johnson);
+    pe without its (unwritten) dagesh as f, though foreign names mostly have a p: "tramf" (טראמפ) -> "tramp"."""
+    rom = rom.replace("g'", "j").replace("z'", "zh").replace("ts'", "ch").replace("'", "")
+    return rom[:1] + rom[1:].replace("v", "u").replace("f", "p")
+
+
+# Per-script repairs of uroman's output toward how the same names are spelled in Latin letters.
+_SCRIPT_FIXES = {
+    "heb": _hebrew, "yid": _hebrew,
+    # Ethiopic syllables carry a vowel; the 6th order (a bare consonant) comes out as "e": ጆንሰን "jonesane".
+    "amh": lambda r: re.sub(r"(?<![e])e(?!e)", "", r), "tir": lambda r: re.sub(r"(?<![e])e(?!e)", "", r),
+    # Cyrillic х stands for a foreign h ("Хэмилтон"), not the kh of Arabic خ.
+    **{c: (lambda r: r.replace("kh", "h")) for c in ("rus", "ukr", "bul", "srp", "mkd", "bel", "kaz")},
+    "ell": lambda r: r.replace("tz", "j"),   # Τζόνσον: Johnson
+    "zho": lambda r: r.replace("x", "s").replace("q", "ch"),   # pinyin x, q: 约翰逊 "yuehanxun", 布雷克西特
+}
 
 
 @lru_cache(maxsize=65536)
@@ -260,19 +325,22 @@ def phonetic(rom: str) -> str:
     s = "".join(c for c in rom.lower() if "a" <= c <= "z")
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
-    if s.endswith("ng"):
-        s = s[:-1]
+    # ng ends Chinese syllables inside a word too ("telangpu", 特朗普); n before b/p is said m ("toranpu", トランプ).
+    s = re.sub(r"ng(?=[^aeiouy]|$)", "n", s)
+    s = s.replace("ay", "ey")   # "May" and "Мэй" (mey)
     # h is mostly silent or part of a digraph in Latin spellings, but a word-initial one is a
     # consonant in both (هندو is not "NATO"), and a final one ends Arabic nouns (جنيه is not "Jones").
     s = s[:1] + s[1:-1].replace("h", "") + s[-1:] if len(s) > 1 else s
-    s = s.translate(_CLASSES)
+    s = s.translate(_CLASSES).replace("nb", "mb")
     return "".join(c for i, c in enumerate(s) if i == 0 or c != s[i - 1])
 
 
+@lru_cache(maxsize=65536)
 def skeleton(key: str) -> str:
     return "".join(c for c in key if c not in "aiu ")
 
 
+@lru_cache(maxsize=1 << 18)   # linking compares the same few hundred keys over and over
 def same_name(a: str, b: str) -> bool:
     """Do two phonetic keys (one word each) name the same thing? Strict on short keys."""
     if a == b:
@@ -282,6 +350,8 @@ def same_name(a: str, b: str) -> bool:
         return False
     if sa != sb and (min(len(sa), len(sb)) < 4 or ratio(sa, sb) < 85):
         return False
+    if sa == sb and len(sa) >= 4:
+        return True   # four consonants in one order: scripts that add vowels ("tiuriumbiu", 트럼프) are still it
     return ratio(a, b) >= (85 if len(sa) <= 2 else 75)
 
 
@@ -294,7 +364,19 @@ TITLES = {w.casefold() for w in """mr mrs ms dr sir lord pm prime minister presi
 foreign defence defense chief king queen prince pope senator governor chairman director spokesman spokeswoman premier
 herr frau bundeskanzler bundeskanzlerin kanzler kanzlerin präsident präsidentin ministerpräsident premierminister
 premierministerin außenminister außenministerin minister ministerin m mme monsieur madame président présidente
-ministre presidente ministro señor señora statsminister generalsekretær""".split()}
+ministre presidente ministro señor señora statsminister generalsekretær capt captain det insp inspector sgt sergeant lt col
+gen adm rev reverend judge justice sen rep gov supt cllr ambassador archbishop bishop mayor başbakan başbakanı
+cumhurbaşkanı bakan bakanı başkan başkanı kaptan sayın bay bayan sekreteri dışişleri canciller rey reina alcalde
+chancelier roi reine maire bürgermeister könig papst""".split()}
+# Function words that open sentences: capitalised there, never the first word of a name ("While Save
+# the Children ...", "Whenever I ..."). The article's own lowercase uses catch most; these are for short ones.
+OPENERS = {w.casefold() for w in """while whenever when after before although though if as since because but and or so
+yet then there here this that these those it its we they he she i you our their his her my some many most all both each
+every no not despite during for from in on at by with without over under into through about according following
+meanwhile however instead even also still now today yesterday earlier later last next what why how who where which
+whether once until unless perhaps asked speaking under nach als wenn aber und oder während trotz laut doch auch dann
+dort hier diese dieser dieses er sie wir ich es quand mais et ou pendant selon après avant malgré alors ainsi cuando
+pero y o durante según después antes aunque mientras når men og eller etter før selv om ifølge""".split()}
 # German capitalises every noun: one after a determiner ("die Pläne", "einen Vorschlag") is no name.
 DETERMINERS_DE = set("""der die das dem den des ein eine einen einem einer eines kein keine keinen seine seinen seiner
 ihre ihren ihrer ihrem unser unsere zum zur vom im am beim ins dieser diese dieses diesen jede jeder""".split())
@@ -379,7 +461,7 @@ def feature_of(words: list[str]) -> tuple[str, str] | None:
 AR_HEADS = {normalise(w) for w in "مضيق بحر البحر المحيط محيط خليج الخليج جزيرة جزر نهر جبل جبال قناة".split()}
 # A word: letters/digits plus the invisible marks that may sit inside one, and
 # hyphen/apostrophe joins ("Nord-Korea", "Rutte's").
-_TOKEN = re.compile(r"[\w\u0640\u200b-\u200f\u2066-\u2069\ufeff]+(?:[-'’][\w\u200b-\u200f\ufeff]+)*")
+_TOKEN = re.compile(f"[\\w{_MARKS}\u0640\u200b-\u200f\u2066-\u2069\ufeff]+(?:[-'’][\\w{_MARKS}\u200b-\u200f\ufeff]+)*")
 
 
 class Tok(NamedTuple):
@@ -397,18 +479,59 @@ def _script_class(ch: str) -> str:
         return "hira"
     if 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF:
         return "han"
-    return ""
+    if not ch.isalpha():
+        return ""
+    if o < 0x250 or 0x1E00 <= o <= 0x1EFF:
+        return "latin"
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF:
+        return "arabic"
+    if 0x0590 <= o <= 0x05FF:
+        return "hebrew"
+    if 0x0400 <= o <= 0x052F:
+        return "cyrillic"
+    if 0x0370 <= o <= 0x03FF:
+        return "greek"
+    return "other"
+
+
+_CJK = ("kana", "hira", "han")
+
+
+# French and Italian elisions before a name ("d'Ankara", "l'Inde", "dell'Italia"), and the suffix a
+# Turkish or English writer puts after an apostrophe ("Meksika'nın", "Zaev'in", "Rutte's").
+_ELISION = re.compile(r"(?:[ldjmnstc]|qu|dell|all|nell|sull|dall|quell|un)['’](?=\w)")
+
+
+def _apostrophe_suffix(word: str) -> int:
+    """Where a lowercase suffix after an apostrophe starts behind a capitalised name, else len(word)."""
+    i = max(word.rfind("'"), word.rfind("’"))
+    head, tail = word[:i], word[i + 1 :]
+    if i > 0 and head[:1].isupper() and head[-1].isalpha() and 1 <= len(tail) <= 7 and tail.isalpha() \
+            and tail.islower():
+        return i
+    return len(word)
 
 
 def tokens(text: str) -> list[Tok]:
     """Words with offsets. Unspaced Japanese/Chinese runs are cut where the script changes:
-    "ジョンソンは" -> "ジョンソン" + "は", "EUを離脱" -> "EU" + "を" + "離脱"."""
+    "ジョンソンは" -> "ジョンソン" + "は", "EUを離脱" -> "EU" + "を" + "離脱"; so are words glued across
+    alphabets: "Rutteروتي" -> "Rutte" + "روتي"."""
     out = []
     for m in _TOKEN.finditer(text):
         word, cuts = m.group(), [0]
+        elided, b = _ELISION.match(word), _apostrophe_suffix(word)
+        if elided or b < len(word):  # "d'Ankara" -> "Ankara", "Meksika'nın" -> "Meksika"
+            a = elided.end() if elided else 0
+            if b - a >= 1:
+                out += [Tok(t.start + m.start() + a, t.end + m.start() + a, t.text, t.norm)
+                        for t in tokens(word[a:b])]
+                continue
         for k in range(1, len(word)):
             before, here = _script_class(word[k - 1]), _script_class(word[k])
-            if before != here and (before or here) and not INVISIBLE.match(word[k]):
+            # Cut where the script changes: always around Japanese and Chinese ("NATOの"), between two
+            # alphabets when both sides are letters ("Rutteروتي"), never at a digit ("G7") or a mark.
+            if before != here and (before in _CJK or here in _CJK or (before and here and "other" not in (before, here))) \
+                    and not INVISIBLE.match(word[k]):
                 cuts.append(k)
         for a, b in zip(cuts, cuts[1:] + [len(word)]):
             clean = INVISIBLE.sub("", word[a:b])

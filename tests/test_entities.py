@@ -175,3 +175,62 @@ def test_bidi_and_zero_width_marks_do_not_break_names():
     for a in (ar, nb):
         for m in find_mentions(a):
             assert a.sentences[m.sentence_id].text[m.start : m.end] == m.text
+
+
+# --- Bad input at the entity level: every entry point returns, with sensible results ----------
+
+def run_all(articles: list[Article]) -> list[Entity]:
+    """find_mentions, link_entities and find_quotes over the articles; offsets checked on the way."""
+    from crosswire.quotes import find_quotes
+
+    for a in articles:
+        for m in find_mentions(a):
+            assert a.sentences[m.sentence_id].text[m.start : m.end] == m.text
+    entities = link_entities(articles)
+    for a in articles:
+        for q in find_quotes(a, entities):
+            assert q.speaker_entity is None or any(e.id == q.speaker_entity for e in entities)
+    return entities
+
+
+def test_only_names_in_two_languages_link_each_name():
+    en = article(["Mark Rutte, Shigeru Ishiba, Tokyo, Beijing."], "en", "en")
+    ar = article(["مارك روتي، شيجيرو إيشيبا، طوكيو، بكين."], "ar", "ar")
+    entities = run_all([en, ar])
+    for surface in ("Mark Rutte", "Tokyo"):
+        assert "ar" in entity_with(entities, surface).mentions, surface
+
+
+def test_a_5000_character_word_and_a_300_word_capitalised_run():
+    giant = "Q" + "x" * 4999
+    run = " ".join(f"Name{chr(97 + i % 26)}{i}" for i in range(300))
+    en = article([f"Mark Rutte met {giant} in Tokyo.", f"{run} said nothing.", "Rutte left."], "en", "en")
+    nb = article([f"Mark Rutte møtte {giant} i Tokyo.", "Rutte dro."], "nb", "nb")
+    started = time.perf_counter()
+    entities = run_all([en, nb])
+    assert time.perf_counter() - started < 10
+    rutte = entity_with(entities, "Mark Rutte")
+    assert {m.text for m in rutte.mentions["en"]} == {"Mark Rutte", "Rutte"} and "nb" in rutte.mentions
+    assert entity_with(entities, "Tokyo") is entity_with(entities, "Tokyo") and entity_with(entities, "Tokyo").kind == "LOC"
+
+
+def test_scripts_mixed_inside_one_word():
+    ar = article(["قال Rutteروتي إن الحلف قوي.", "وصل NATOの وفد إلى طوكيو."], "ar", "ar")
+    ja = article(["NATOの事務総長ルッテ氏は東京を訪れた。"], "ja", "ja")
+    en = article(["NATO Secretary General Mark Rutte visited Tokyo."], "en", "en")
+    entities = run_all([ar, ja, en])
+    nato = entity_with(entities, "NATO")
+    assert "ja" in nato.mentions and {m.text for m in nato.mentions["ja"]} == {"NATO"}
+    assert "ja" in entity_with(entities, "Mark Rutte").mentions    # ルッテ, katakana, by uroman
+    assert entity_with(entities, "Tokyo") is entity_with(entities, "東京")
+
+
+@pytest.mark.parametrize("mark", ["\u200f", "\u200b", "\ufeff", "\u200e", "\u2066"])
+def test_invisible_marks_inside_a_name_still_link(mark):
+    nb = article([f"NATOs generalsekretær Mark Ru{mark}tte møtte Ishiba i Tokyo.", f"{mark}Rutte sa nei."], "nb", "nb")
+    ar = article(["وقال الأمين العام لحلف الناتو مارك روتي إن الحلف قوي."], "ar", "ar")
+    entities = run_all([nb, ar])
+    rutte = entity_with(entities, f"Mark Ru{mark}tte")
+    assert rutte.kind == "PER" and rutte.name == "Mark Rutte"
+    assert {m.text for m in rutte.mentions["ar"]} == {"مارك روتي"}
+    assert len(rutte.mentions["nb"]) == 2

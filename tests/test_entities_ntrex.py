@@ -1,0 +1,108 @@
+"""Entities on real NTREX-128 documents (calibration half): the fixes the NTREX evaluation led to, and speed.
+
+Each test rebuilds one document in a few languages (segmented, language given,
+no embedder) and checks that a name of the English line is linked to the same
+line of the other language, which is what evals/ntrex_entities_eval.py counts.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crosswire.entities import Entity, find_mentions, link_entities
+from crosswire.gazetteer import place_spans, tokens
+from crosswire.model import Article
+from crosswire.ntrex import Ntrex
+from crosswire.pipeline import Pipeline
+from crosswire.quotes import find_quotes
+from crosswire.stages.clean import Clean
+from crosswire.stages.segment import Segment
+
+CODES = {"eng": "en", "tur": "tr", "rus": "ru", "hin": "hi", "zho-CN": "zh", "deu": "de", "fra": "fr", "arb": "ar",
+         "jpn": "ja", "kor": "ko", "heb": "he", "ell": "el", "amh": "am", "spa": "es", "nob": "nb"}
+
+
+@pytest.fixture(scope="module")
+def ntrex(ntrex_dir) -> Ntrex:
+    return Ntrex(ntrex_dir)
+
+
+def doc(ntrex: Ntrex, document: str, lang: str) -> Article:
+    article = ntrex.articles(lang, [document])[0]
+    article.language, article.language_given = CODES[lang], True
+    return Pipeline([Clean(), Segment()])(article)
+
+
+def on_line(entity: Entity, article: Article, line: int) -> list[str]:
+    return [m.text for m in entity.mentions.get(article.id, []) if article.sentences[m.sentence_id].line == line]
+
+
+def holder(entities: list[Entity], article: Article, line: int, surface: str) -> Entity:
+    return next(e for e in entities for m in e.mentions.get(article.id, [])
+                if article.sentences[m.sentence_id].line == line and surface in m.text)
+
+
+def test_devanagari_words_keep_their_vowel_signs(ntrex):
+    # Python's \w leaves out combining marks: "पीटर" used to be the two words "प" and "टर".
+    assert [t.text for t in tokens("पीटर जोन्स ने")] == ["पीटर", "जोन्स", "ने"]
+    en, hi = doc(ntrex, "dailymail.co.uk.298595", "eng"), doc(ntrex, "dailymail.co.uk.298595", "hin")
+    entities = link_entities([en, hi])
+    assert on_line(holder(entities, en, 6, "Peter Jones"), hi, 6) == ["पीटर जोन्स"]
+
+
+def test_a_projected_full_name_drops_the_title_before_it(ntrex):
+    en, tr = doc(ntrex, "reuters.218882", "eng"), doc(ntrex, "reuters.218882", "tur")
+    entities = link_entities([en, tr])
+    may = holder(entities, en, 2, "Theresa May")
+    assert on_line(may, tr, 2) == ["Theresa May"]     # not "Başbakan Theresa May" (Prime Minister)
+    assert may.kind == "PER"
+
+
+def test_russian_case_endings(ntrex):
+    en, ru = doc(ntrex, "reuters.218882", "eng"), doc(ntrex, "reuters.218882", "rus")
+    entities = link_entities([en, ru])
+    assert on_line(holder(entities, en, 2, "Theresa May"), ru, 2) == ["Тереза Мэй"]
+    assert on_line(holder(entities, en, 4, "Boris Johnson"), ru, 4) == ["Борис Джонсон"]  # after "МИД"
+    # Places in the genitive and locative: "Греции" (Greece), "Мексике" (Mexico).
+    assert [c for _, _, c in place_spans("спор с соседней Грецией и Мексике", "ru")] == ["GR", "MX"]
+
+
+def test_turkish_suffix_after_apostrophe_and_french_elision():
+    assert [t.text for t in tokens("Meksika'nın kuzeyi, Zaev'in ve d'Ankara l'Inde")] == [
+        "Meksika", "kuzeyi", "Zaev", "ve", "Ankara", "Inde"]
+    assert [c for _, _, c in place_spans("Meksika'nın kuzey kıyısı", "tr")] == ["MX"]
+    assert [c for _, _, c in place_spans("l'Inde et d'Allemagne", "fr")] == ["IN", "DE"]
+
+
+def test_chinese_names_are_found_by_their_pinyin(ntrex):
+    en, zh = doc(ntrex, "reuters.218863", "eng"), doc(ntrex, "reuters.218863", "zho-CN")
+    entities = link_entities([en, zh])
+    assert on_line(holder(entities, en, 2, "Sulawesi"), zh, 2) == ["苏拉威西"]  # inside an unspaced run
+    en, zh = doc(ntrex, "abcnews.306815", "eng"), doc(ntrex, "abcnews.306815", "zho-CN")
+    entities = link_entities([en, zh])
+    assert on_line(holder(entities, en, 23, "Missouri"), zh, 23) == ["密苏里"]
+    # An everyday word that sounds like a name is not it: 公司 (gongsi, company) is no "Jones".
+    en, zh = doc(ntrex, "dailymail.co.uk.298595", "eng"), doc(ntrex, "dailymail.co.uk.298595", "zho-CN")
+    assert not any(m.text == "公司" for e in link_entities([en, zh]) for m in e.mentions.get(zh.id, []))
+
+
+def test_a_sentence_opener_does_not_join_the_name_after_it(ntrex):
+    en = doc(ntrex, "nytimes.184837", "eng")
+    line5 = {m.text for m in find_mentions(en) if en.sentences[m.sentence_id].line == 5}
+    assert not any(t.startswith("While") for t in line5), line5
+
+
+def test_story_of_ten_languages_links_fast(ntrex):
+    """One document in ten languages: well under a few seconds once uroman's tables are loaded."""
+    langs = ["eng", "deu", "fra", "rus", "arb", "hin", "zho-CN", "jpn", "kor", "heb"]
+    story = [doc(ntrex, "reuters.218861", lang) for lang in langs]  # 25 lines, North Korea at the UN
+    link_entities(story[:2])  # load uroman once
+    started = time.perf_counter()
+    entities = link_entities(story)
+    seconds = time.perf_counter() - started
+    assert seconds < 5, seconds
+    pompeo = holder(entities, story[0], 19, "Mike Pompeo")
+    assert len([lang for lang, a in zip(langs, story) if on_line(pompeo, a, 19)]) >= 6
+    for article in story:
+        find_quotes(article, entities)
