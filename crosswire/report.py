@@ -23,7 +23,7 @@ from __future__ import annotations
 import locale
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -144,6 +144,14 @@ class Report:
             named = [(len(e.mentions[aid]), n, e.id) for n, e in enumerate(self.entities) if e.mentions.get(aid)]
             out[aid] = [eid for _, _, eid in sorted(named, key=lambda t: (-t[0], t[1]))]
         return out
+
+    def for_reader(self, comparison: Comparison, reader_language: str | None,
+                   summary_facts: int = SUMMARY_FACTS) -> "Report":
+        """The same report for another reader: only the summary and the headline depend on the reader,
+        so a server builds facts, entities and quotes once per story and this per language."""
+        reader = reader_key(reader_language) or default_reader_language()
+        return replace(self, reader_language=reader, summary=_summary(self.facts, comparison, reader, summary_facts),
+                       headline=_headline(comparison, self.columns, reader))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from .. import __version__
 from ..comparison import Comparison
 from ..errors import CrosswireError
-from ..report import build_report
+from ..report import Report, build_report
 from ..stories import parse_time
 from ..storyview import list_stories, parse_when, story_comparison
 from .errors import ApiError
@@ -119,10 +119,12 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def comparison_dict(comparison: Comparison, reader_lang: str | None) -> dict[str, Any]:
-    """The comparison's JSON with the story report for this reader (as ``crosswire story --format json``)."""
-    comparison.report = build_report(comparison, reader_lang)
-    return comparison.to_dict()
+def comparison_dict(comparison: Comparison, report: Report) -> dict[str, Any]:
+    """The comparison's JSON with the story report for this reader (as ``crosswire story --format json``).
+
+    The comparison is shared by the threads answering other readers: the report is added to
+    its dictionary, never set on it."""
+    return {**comparison.to_dict(), "report": report.to_dict()}
 
 
 def timelines(store: Any, story_ids: list[int], most: int = 30) -> dict[int, list[dict[str, Any]]]:
@@ -182,14 +184,20 @@ def make_routes(state: ServerState) -> list[Route]:
     def story(request: Request) -> Response:
         number = parse_id("story", request.path_params["story_id"])
         lang = Query(request).lang("lang")
-        key = ("story", number, (lang or "").lower(), state.version())
+        version = state.version()
+        key = ("story", number, (lang or "").lower(), version)
 
-        def build() -> bytes:
+        def analysed() -> tuple[Comparison, Report]:
+            # Facts, entities and quotes do not depend on the reader: built once per story and store version.
             try:
                 comparison = story_comparison(state.store(), number)
             except CrosswireError as err:
                 raise ApiError(404, f"story {number}: no such story") from err
-            return json_bytes({"id": number, **comparison_dict(comparison, lang)})
+            return comparison, build_report(comparison, None)
+
+        def build() -> bytes:
+            comparison, report = state.cached(("story-report", number, version), analysed)
+            return json_bytes({"id": number, **comparison_dict(comparison, report.for_reader(comparison, lang))})
 
         return json_response(state.cached(key, build))
 

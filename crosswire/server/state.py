@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..pipeline import Pipeline, default_pipeline
 from ..store import Store
@@ -40,17 +40,17 @@ class LruCache:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[object, bytes] = OrderedDict()
+        self._items: OrderedDict[object, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: object) -> bytes | None:
+    def get(self, key: object) -> Any:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: object, value: bytes) -> None:
+    def put(self, key: object, value: Any) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -94,8 +94,8 @@ class ServerState:
             self._pipeline = default_pipeline(self.embedder)
         return self._pipeline
 
-    def cached(self, key: object, build: Callable[[], bytes]) -> bytes:
-        """The cached bytes for ``key``, built once even when many requests ask at the same time."""
+    def cached(self, key: object, build: Callable[[], Any]) -> Any:
+        """The cached answer (bytes, or an analysed story) for ``key``, built once even when many requests ask."""
         hit = self.cache.get(key)
         if hit is not None:
             return hit
