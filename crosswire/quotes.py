@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 from itertools import takewhile
 
+from .cues import SPEECH_AR, STOP_AR
 from .entities import Entity, link_entities
-from .gazetteer import INVISIBLE, SPEECH_AR, STOP_AR, normalise, tokens
 from .model import Article, Sentence
+from .words import INVISIBLE, normalise, tokens
 
 # Opening mark -> closing marks it pairs with. ‘…’ needs care: ’ is also an apostrophe ("don’t").
 _PAIRS = [("“", "”"), ("«", "»"), ("„", "“"), ("„", "”"), ('"', '"'), ("「", "」"), ("『", "』"), ("‹", "›")]

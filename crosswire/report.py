@@ -31,9 +31,9 @@ from babel import Locale, UnknownLocaleError
 from .compare import pivot_order
 from .comparison import Comparison
 from .entities import Entity, link_entities
-from .gazetteer import romanise
 from .model import Article, Sentence
 from .quotes import Quote, find_quotes, link_quotes
+from .romanise import romanise
 
 SUMMARY_FACTS = 5
 # Macro-languages and their members share a reader: a Bokmål reader reads "no" and "nb".

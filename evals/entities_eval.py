@@ -22,11 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.entities import Mention, link_entities  # noqa: E402
-from crosswire.gazetteer import ARABIC_CLITICS, INVISIBLE, normalise  # noqa: E402
+from crosswire.cues import ARABIC_CLITICS  # noqa: E402
+from crosswire.entities import link_entities  # noqa: E402
+from crosswire.mentions import Mention  # noqa: E402
 from crosswire.model import Article  # noqa: E402
 from crosswire.pipeline import default_pipeline  # noqa: E402
 from crosswire.quotes import find_quotes  # noqa: E402
+from crosswire.words import INVISIBLE, normalise  # noqa: E402
 from evals.common import check_floors  # noqa: E402
 from crosswire.readers import read_path  # noqa: E402
 from evals.common import seeds_dir, table  # noqa: E402

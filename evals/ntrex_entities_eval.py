@@ -34,7 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.entities import Entity, Mention, find_mentions, link_entities  # noqa: E402
+from crosswire.entities import Entity, link_entities  # noqa: E402
+from crosswire.mentions import Mention, find_mentions  # noqa: E402
 from crosswire.model import Article  # noqa: E402
 from crosswire.pipeline import Pipeline  # noqa: E402
 from crosswire.stages.clean import Clean  # noqa: E402

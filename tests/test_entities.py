@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.entities import Entity, find_mentions, link_entities
-from crosswire.gazetteer import phonetic, place_spans, places, romanise, same_name
+from crosswire.entities import Entity, link_entities
+from crosswire.gazetteer import place_spans, places
+from crosswire.mentions import find_mentions
 from crosswire.model import Article, Sentence
 from crosswire.readers import read_path
+from crosswire.romanise import phonetic, romanise, same_name
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from evals.entities_eval import measure, read_gold  # noqa: E402

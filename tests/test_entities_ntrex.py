@@ -10,14 +10,16 @@ import time
 
 import pytest
 
-from crosswire.entities import Entity, find_mentions, link_entities
-from crosswire.gazetteer import place_spans, tokens
+from crosswire.entities import Entity, link_entities
+from crosswire.gazetteer import place_spans
+from crosswire.mentions import find_mentions
 from crosswire.model import Article
 from crosswire.ntrex import Ntrex
 from crosswire.pipeline import Pipeline
 from crosswire.quotes import find_quotes
 from crosswire.stages.clean import Clean
 from crosswire.stages.segment import Segment
+from crosswire.words import tokens
 
 CODES = {"eng": "en", "tur": "tr", "rus": "ru", "hin": "hi", "zho-CN": "zh", "deu": "de", "fra": "fr", "arb": "ar",
          "jpn": "ja", "kor": "ko", "heb": "he", "ell": "el", "amh": "am", "spa": "es", "nob": "nb"}
