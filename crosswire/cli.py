@@ -18,7 +18,6 @@ import sqlite3
 import sys
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import click

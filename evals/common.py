@@ -4,6 +4,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crosswire.ntrex import Ntrex
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
