@@ -62,6 +62,7 @@ class Case:
     name: str
     args: list[str]
     check_json: bool = False
+    fresh_cache: bool = False  # an empty crosswire cache folder each run: a machine's very first start
     walls: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     codes: list[int] = field(default_factory=list)
@@ -72,7 +73,10 @@ def run_once(case: Case) -> None:
     """One fresh child process; wall time and its own rusage via wait4."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(case.args, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        env = None
+        if case.fresh_cache:
+            env = {**os.environ, "CROSSWIRE_CACHE": tempfile.mkdtemp(prefix="crosswire-cache-")}
+        proc = subprocess.Popen(case.args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
         # wait4 (not proc.wait) so that the rusage is this child's alone.
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
@@ -113,6 +117,8 @@ def main() -> int:
     compare = [str(exe), "compare", a, b]
     cases = [
         Case("compare --format json (story report)", [*compare, "--format", "json"], check_json=True),
+        Case("same, first start ever (empty cache)", [*compare, "--format", "json"], check_json=True,
+             fresh_cache=True),
         Case("compare --format json --view pairs", [*compare, "--format", "json", "--view", "pairs"],
              check_json=True),
         Case("compare --format terminal", [*compare, "--format", "terminal"]),

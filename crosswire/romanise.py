@@ -13,6 +13,7 @@ from functools import lru_cache
 from rapidfuzz.fuzz import ratio
 
 from .cues import ARABIC_CLITICS, GENITIVE_S
+from .uroman_cache import load_uroman
 from .words import INVISIBLE, normalise, strip_genitive, tokens
 
 # uroman writes any script in Latin letters: "روتي" -> "rwty", "ルッテ" -> "rutte".
@@ -36,9 +37,7 @@ def romanise(word: str, language: str | None = None) -> str:
         return word.lower()
     global _uroman
     if _uroman is None:
-        from uroman import Uroman  # 3-4 s to load its tables: only when a non-ASCII word comes
-
-        _uroman = Uroman()
+        _uroman = load_uroman()  # only when a non-ASCII word comes
     return _romanise_cached(word, _UROMAN_CODES.get((language or "").split("-")[0]))
 
 
