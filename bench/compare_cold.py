@@ -29,6 +29,7 @@ from common import table  # noqa: E402  (bench/common.py)
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,14 +74,17 @@ def run_once(case: Case) -> None:
     """One fresh child process; wall time and its own rusage via wait4."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        env = None
+        env, cache = None, None
         if case.fresh_cache:
-            env = {**os.environ, "CROSSWIRE_CACHE": tempfile.mkdtemp(prefix="crosswire-cache-")}
+            cache = tempfile.mkdtemp(prefix="crosswire-cache-")
+            env = {**os.environ, "CROSSWIRE_CACHE": cache}
         proc = subprocess.Popen(case.args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
         # wait4 (not proc.wait) so that the rusage is this child's alone.
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it has been reaped
+        if cache:
+            shutil.rmtree(cache, ignore_errors=True)
         case.walls.append(wall)
         case.rss_kib.append(usage.ru_maxrss)  # KiB on Linux
         case.codes.append(proc.returncode)
