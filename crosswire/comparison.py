@@ -24,6 +24,18 @@ class Link:
 
 
 @dataclass
+class ArticleLink:
+    """A sentence link between two named articles, outside the compared pairs."""
+
+    a_article: str
+    b_article: str
+    link: Link
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a_article": self.a_article, "b_article": self.b_article, **self.link.to_dict()}
+
+
+@dataclass
 class PairComparison:
     a: str                      # article id
     b: str                      # article id
@@ -54,6 +66,9 @@ class Comparison:
     skipped: list[str] = field(default_factory=list)  # one line per input that could not be used
     embedder: str | None = None
     report: Any = None  # a ``report.Report`` once built (typed loosely: report.py imports this module)
+    # With a pivot (more articles than CompareOptions.all_pairs_up_to), links among the
+    # other articles between sentences the pivot does not report (compare.leftover_links).
+    leftover_links: list[ArticleLink] = field(default_factory=list)
 
     def article(self, article_id: str) -> Article:
         for art in self.articles:
@@ -68,5 +83,6 @@ class Comparison:
             "articles": [a.to_dict() for a in self.articles],
             "pairs": [p.to_dict() for p in self.pairs],
             "skipped": self.skipped,
+            **({"leftover_links": [x.to_dict() for x in self.leftover_links]} if self.leftover_links else {}),
             **({"report": self.report.to_dict()} if self.report is not None else {}),
         }

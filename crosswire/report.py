@@ -204,6 +204,9 @@ def _facts(comparison: Comparison, columns: list[str]) -> list[Fact]:
             if link.a in story[pair.a] and link.b in story[pair.b]:
                 groups.union((pair.a, link.a), (pair.b, link.b))
                 scores.setdefault((pair.a, link.a), []).append(link.score)
+    for extra in comparison.leftover_links:  # facts the pivot lacks, shared by others
+        groups.union((extra.a_article, extra.link.a), (extra.b_article, extra.link.b))
+        scores.setdefault((extra.a_article, extra.link.a), []).append(extra.link.score)
     members: dict[Any, dict[str, list[int]]] = {}
     for aid in columns:
         for sid in _story_ids(comparison.article(aid)):

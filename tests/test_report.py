@@ -226,3 +226,28 @@ def test_html_report_marks_shared_and_single_facts_rtl_cells_and_stays_inert(see
     assert arabic and all('dir="rtl"' in attrs for attrs in arabic)
     assert norwegian and all('dir="ltr"' in attrs for attrs in norwegian)
     assert 'class="chip per"' in page
+
+
+@pytest.mark.model
+def test_a_fact_the_pivot_lacks_is_still_one_row_of_the_others(model_pipeline: Pipeline) -> None:
+    # Four versions of one document; the pivot (the fullest account) lacks line 6, which the
+    # three others report; they each lack six other lines, so the pivot stays the fullest.
+    wanted = {f"nytimes.184853.{lang}": lang for lang in ("eng", "arb", "zho-CN", "deu")}
+    articles = [a for a in _read([SAMPLE]) if a.id in wanted]
+    for article in articles:
+        lines = article.text.split("\n")
+        drop = {5} if wanted[article.id] == "deu" else {10, 14, 15, 16, 17, 18}
+        article.text = "\n".join(line for n, line in enumerate(lines) if n not in drop)
+    analysed, errors = analyse(articles, model_pipeline)
+    assert not errors
+    comparison = compare_articles(analysed, CompareOptions(all_pairs_up_to=2))
+    assert comparison.article(comparison.pairs[0].a).id.endswith(".deu")  # the pivot
+    assert comparison.leftover_links
+    report = build_report(comparison, "en")
+    texts = {a.id: a.text.split("\n") for a in comparison.articles}
+    sentence = {(a.id, s.id): s.text for a in comparison.articles for s in a.sentences}
+    line6 = [f for f in report.facts
+             if any(sentence[(aid, sid)] in texts[aid][5] for aid, ids in f.cells.items() for sid in ids)
+             and not any(aid.endswith(".deu") for aid in f.cells)]
+    assert len(line6) == 1 and line6[0].sources == 3, [f.cells for f in line6]
+    assert line6[0].id not in {fid for ids in report.single_source().values() for fid in ids}
