@@ -20,13 +20,10 @@ in ``crosswire compare --format json`` and ``crosswire story``.
 """
 from __future__ import annotations
 
-import locale
-import os
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 
 from .compare import pivot_order
 from .comparison import Comparison
@@ -36,40 +33,6 @@ from .quotes import Quote, find_quotes, link_quotes
 from .romanise import romanise
 
 SUMMARY_FACTS = 5
-# Macro-languages and their members share a reader: a Bokmål reader reads "no" and "nb".
-_SAME_READER = {"no": "nb", "nn": "nb", "zh-cn": "zh", "zh-tw": "zh", "zh-hans": "zh", "zh-hant": "zh",
-                "arb": "ar", "pes": "fa", "fil": "tl", "iw": "he", "in": "id"}
-
-
-def reader_key(code: str | None) -> str:
-    """Comparable form of a language code: 'NB', 'no', 'nb-NO' and 'nob' are one reader."""
-    if not code:
-        return ""
-    code = code.strip().lower().replace("_", "-")
-    code = _SAME_READER.get(code, code)
-    base = code.split("-")[0]
-    if len(base) == 3:  # ISO 639-3 ("deu", "arb"): CLDR knows the two-letter code where one exists
-        try:
-            base = Locale.parse(base).language
-        except (ValueError, UnknownLocaleError):
-            pass
-    return _SAME_READER.get(base, base)
-
-
-def default_reader_language() -> str:
-    """The reader's language from the environment (LC_ALL, LC_MESSAGES, LANG), English if unset or C."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var, "")
-        code = value.split(":")[0].split(".")[0].split("@")[0]
-        if code and code not in ("C", "POSIX"):
-            return reader_key(code)
-    try:
-        code = locale.getlocale()[0]
-    except ValueError:
-        code = None
-    return reader_key(code) if code and code not in ("C", "POSIX") else "en"
-
-
 @dataclass
 class Fact:
     id: int
@@ -149,7 +112,7 @@ class Report:
                    summary_facts: int = SUMMARY_FACTS) -> "Report":
         """The same report for another reader: only the summary and the headline depend on the reader,
         so a server builds facts, entities and quotes once per story and this per language."""
-        reader = reader_key(reader_language) or default_reader_language()
+        reader = language_key(reader_language) or default_reader_language()
         return replace(self, reader_language=reader, summary=_summary(self.facts, comparison, reader, summary_facts),
                        headline=_headline(comparison, self.columns, reader))
 
@@ -278,7 +241,7 @@ def _cell_text(article: Article, ids: list[int]) -> str:
 
 def _pick(fact: Fact, comparison: Comparison, reader: str) -> SummaryItem:
     """The cell of an article in the reader's language, else the first column's original."""
-    mine = [aid for aid in fact.cells if reader_key(comparison.article(aid).language) == reader]
+    mine = [aid for aid in fact.cells if language_key(comparison.article(aid).language) == reader]
     aid = mine[0] if mine else next(iter(fact.cells))
     article = comparison.article(aid)
     return SummaryItem(fact.id, aid, fact.cells[aid], _cell_text(article, fact.cells[aid]),
@@ -293,7 +256,7 @@ def _summary(facts: list[Fact], comparison: Comparison, reader: str, size: int) 
 
 def _headline(comparison: Comparison, columns: list[str], reader: str) -> SummaryItem | None:
     titled = [aid for aid in columns if comparison.article(aid).title]
-    mine = [aid for aid in titled if reader_key(comparison.article(aid).language) == reader]
+    mine = [aid for aid in titled if language_key(comparison.article(aid).language) == reader]
     if not titled:
         return None
     aid = (mine or titled)[0]
@@ -315,7 +278,7 @@ def warm_up() -> threading.Thread:
 def build_report(comparison: Comparison, reader_language: str | None = None,
                  summary_facts: int = SUMMARY_FACTS) -> Report:
     """The story report of a comparison, for a reader of ``reader_language`` (default: the environment's)."""
-    reader = reader_key(reader_language) or default_reader_language()
+    reader = language_key(reader_language) or default_reader_language()
     articles = pivot_order(comparison.articles)
     columns = [a.id for a in articles]
     facts = _facts(comparison, columns)

@@ -21,6 +21,7 @@ from typing import Any
 from .compare import CompareOptions, compare_articles
 from .comparison import Comparison
 from .errors import CrosswireError
+from .language_codes import language_key
 from .store import Store
 from .stories import parse_time
 
@@ -53,12 +54,6 @@ class _Member:
     language: str | None
     source: str
     when: datetime
-
-
-def language_key(code: str | None) -> str:
-    """The part of a language code that decides a match: 'zh-CN' ~ 'zh', 'no' ~ 'nb'."""
-    primary = (code or "").replace("_", "-").split("-")[0].lower()
-    return {"no": "nb"}.get(primary, primary)
 
 
 def parse_when(value: str | date | datetime | None, *, end: bool = False) -> datetime | None:

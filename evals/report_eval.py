@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from crosswire.compare import CompareOptions, compare_articles  # noqa: E402
 from crosswire.model import Article  # noqa: E402
 from crosswire.pipeline import default_pipeline  # noqa: E402
-from crosswire.report import build_report, reader_key  # noqa: E402
+from crosswire.language_codes import language_key  # noqa: E402
+from crosswire.report import build_report  # noqa: E402
 from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 
 LANGS = "eng,arb,zho-CN,deu,rus,jpn"
@@ -68,9 +69,9 @@ def main() -> int:
             comparison = compare_articles(articles, options)
             for reader in langs:
                 report = build_report(comparison, reader)
-                want = reader_key(next(a.language for a in articles if a.meta["ntrex_lang"] == reader))
+                want = language_key(next(a.language for a in articles if a.meta["ntrex_lang"] == reader))
                 items += len(report.summary)
-                mine += sum(item.in_reader_language and reader_key(item.language) == want for item in report.summary)
+                mine += sum(item.in_reader_language and language_key(item.language) == want for item in report.summary)
             seconds += time.perf_counter() - t0
             facts = _lines_of(report, comparison)
             n_rows += len(facts)

@@ -19,7 +19,8 @@ from crosswire.model import Article
 from crosswire.pipeline import Pipeline, default_pipeline
 from crosswire.readers import read_path
 from crosswire.render import RENDERERS, render
-from crosswire.report import Report, build_report, default_reader_language, reader_key
+from crosswire.language_codes import default_reader_language, language_key
+from crosswire.report import Report, build_report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
 
@@ -190,11 +191,11 @@ def test_every_story_sentence_is_in_exactly_one_fact(odd_comparison: Comparison,
 
 
 def test_reader_language_codes() -> None:
-    assert reader_key("nb-NO") == reader_key("no") == reader_key("NB") == "nb"
-    assert reader_key("zh-CN") == reader_key("zh") == "zh"
-    assert reader_key("ar_EG") == reader_key("arb") == "ar"
-    assert reader_key("deu") == "de" and reader_key("nob") == "nb"
-    assert reader_key(None) == ""
+    assert language_key("nb-NO") == language_key("no") == language_key("NB") == "nb"
+    assert language_key("zh-CN") == language_key("zh") == "zh"
+    assert language_key("ar_EG") == language_key("arb") == "ar"
+    assert language_key("deu") == "de" and language_key("nob") == "nb"
+    assert language_key(None) == ""
 
 
 def test_default_reader_language_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
