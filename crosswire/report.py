@@ -30,6 +30,7 @@ from .comparison import Comparison
 from .entities import Entity, link_entities
 from .model import Article, Sentence
 from .quotes import Quote, find_quotes, link_quotes
+from .language_codes import default_reader_language, language_key
 from .romanise import romanise
 
 SUMMARY_FACTS = 5
