@@ -32,6 +32,7 @@ from .model import Article, Sentence
 from .quotes import Quote, find_quotes, link_quotes
 from .language_codes import default_reader_language, language_key
 from .romanise import romanise
+from .unionfind import UnionFind
 
 SUMMARY_FACTS = 5
 @dataclass
@@ -135,23 +136,6 @@ class Report:
         }
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[Any, Any] = {}
-
-    def find(self, x: Any) -> Any:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, x: Any, y: Any) -> None:
-        rx, ry = self.find(x), self.find(y)
-        if rx != ry:
-            self.parent[ry] = rx
-
-
 def _story_ids(article: Article) -> list[int]:
     return [s.id for s in article.sentences if s.furniture is None]
 
@@ -159,7 +143,7 @@ def _story_ids(article: Article) -> list[int]:
 def _facts(comparison: Comparison, columns: list[str]) -> list[Fact]:
     """Rows of linked sentences across all pairs, in story order (see ``_order``)."""
     story = {aid: set(_story_ids(comparison.article(aid))) for aid in columns}
-    groups = _UnionFind()
+    groups = UnionFind()
     scores: dict[Any, list[float]] = {}
     for pair in comparison.pairs:
         if pair.verdict == "different stories":
@@ -209,7 +193,7 @@ def _order(rows: list[Fact], columns: list[str], comparison: Comparison) -> list
 
 def _quote_groups(comparison: Comparison, columns: list[str], entities: list[Entity]) -> list[QuoteGroup]:
     quotes = {aid: find_quotes(comparison.article(aid), entities) for aid in columns}
-    same = _UnionFind()
+    same = UnionFind()
     for pair in comparison.pairs:
         if pair.verdict == "different stories":
             continue

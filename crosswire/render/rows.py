@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Hashable, Literal
 
 from ..comparison import Link, PairComparison
 from ..model import Article, Sentence
+from ..unionfind import UnionFind
 
 RowKind = Literal["linked", "only_a", "only_b"]
 
@@ -25,22 +26,12 @@ def _story_by_id(article: Article) -> dict[int, Sentence]:
 
 def _components(links: list[Link]) -> list[list[Link]]:
     """Group links sharing a sentence, so one-to-many and many-to-many links form one row."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    sets = UnionFind()
     for link in links:
-        ra, rb = find(("a", link.a)), find(("b", link.b))
-        if ra != rb:
-            parent[rb] = ra
-    groups: dict[tuple[str, int], list[Link]] = {}
+        sets.union(("a", link.a), ("b", link.b))
+    groups: dict[Hashable, list[Link]] = {}
     for link in links:
-        groups.setdefault(find(("a", link.a)), []).append(link)
+        groups.setdefault(sets.find(("a", link.a)), []).append(link)
     return list(groups.values())
 
 
