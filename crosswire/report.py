@@ -21,6 +21,7 @@ in ``crosswire compare --format json`` and ``crosswire story``.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -201,8 +202,8 @@ def _quote_groups(comparison: Comparison, columns: list[str], entities: list[Ent
             same.union(id(qa), id(qb))
     all_quotes = [q for aid in columns for q in quotes[aid]]
     roots = [same.find(id(q)) for q in all_quotes]
-    shared = {r for r in roots if roots.count(r) > 1}
-    numbers = {r: n for n, r in enumerate(dict.fromkeys(r for r in roots if r in shared))}
+    size = Counter(roots)
+    numbers = {r: n for n, r in enumerate(dict.fromkeys(r for r in roots if size[r] > 1))}
     # A group's speaker: any member's resolved entity (a pronoun in one article, a name in another).
     speaker_of_root: dict[Any, str | None] = {}
     for q, r in zip(all_quotes, roots):
@@ -263,15 +264,10 @@ def warm_up() -> threading.Thread:
 def build_report(comparison: Comparison, reader_language: str | None = None,
                  summary_facts: int = SUMMARY_FACTS) -> Report:
     """The story report of a comparison, for a reader of ``reader_language`` (default: the environment's)."""
-    reader = language_key(reader_language) or default_reader_language()
     articles = pivot_order(comparison.articles)
     columns = [a.id for a in articles]
-    facts = _facts(comparison, columns)
     entities = link_entities(articles) if articles else []
-    quotes = _quote_groups(comparison, columns, entities)
-    return Report(
-        reader_language=reader, columns=columns, facts=facts, quotes=quotes, entities=entities,
-        summary=_summary(facts, comparison, reader, summary_facts),
-        headline=_headline(comparison, columns, reader),
-        languages={a.id: a.language for a in articles},
-    )
+    base = Report(reader_language="", columns=columns, facts=_facts(comparison, columns),
+                  quotes=_quote_groups(comparison, columns, entities), entities=entities, summary=[], headline=None,
+                  languages={a.id: a.language for a in articles})
+    return base.for_reader(comparison, reader_language, summary_facts)

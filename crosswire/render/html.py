@@ -171,7 +171,7 @@ def _report(comparison: Comparison) -> list[str]:
         out.append(f"<li{_dir_attrs(item.language, item.text)}>{mark}{esc(item.text)}</li>")
     out.append("</ul>")
 
-    shared = sum(f.sources > 1 for f in report.facts)
+    shared = view.shared_facts()
     out += [f"<h3>Facts: {len(report.facts)} ({shared} shared, {len(report.facts) - shared} from one source)</h3>",
             '<table class="rows facts">', '<thead><tr><th class="n">#</th>']
     out += [f"<th{_article_attrs(a)}><bdi>{esc(a.id)}</bdi> ({esc(a.language or '?')})</th>" for a in view.articles]
@@ -204,9 +204,8 @@ def _report(comparison: Comparison) -> list[str]:
         out.append('<ul class="chips">')
         for c in chips:
             forms = esc(" / ".join(c.forms))
-            count = f" ×{c.count}" if c.count > 1 else ""
             out.append(f'<li class="chip {esc(c.entity.kind.lower())}" title="{forms}"><bdi>{esc(c.entity.name)}</bdi>'
-                       f'<span class="kind">{esc(c.entity.kind.lower())}{count}</span></li>')
+                       f'<span class="kind">{esc(c.detail)}</span></li>')
         out.append("</ul>")
     out += ['<div class="furniture">', "<h3>Page furniture</h3>"]
     for article in view.articles:

@@ -93,7 +93,7 @@ def _report(comparison: Comparison) -> list[str]:
         out.append(f"- {mark}{escape(item.text)}")
     out.append("")
 
-    shared = sum(f.sources > 1 for f in report.facts)
+    shared = view.shared_facts()
     out += [f"### Facts ({len(report.facts)}: {shared} shared, {len(report.facts) - shared} from one source)", ""]
     out.append("| # | " + " | ".join(f"{escape(a.id)} ({_lang(a)})" for a in view.articles) + " | sources |")
     out.append("| ---: | " + " | ".join("---" for _ in view.articles) + " | ---: |")
@@ -120,8 +120,7 @@ def _report(comparison: Comparison) -> list[str]:
 
     out += ["### Who and where each source names", ""]
     for article, chips in view.entities():
-        names = ", ".join(f"{escape(c.entity.name)} ({c.entity.kind.lower()}" + (f" ×{c.count})" if c.count > 1 else ")")
-                          for c in chips)
+        names = ", ".join(f"{escape(c.entity.name)} ({c.detail})" for c in chips)
         out.append(f"- **{escape(article.id)}** ({_lang(article)}): {names or '*(none)*'}")
     out += ["", "### Page furniture", ""]
     for article in view.articles:

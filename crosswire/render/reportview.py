@@ -37,6 +37,11 @@ class EntityChip:
     count: int                      # mentions in this source
     forms: list[str]                # surface forms in this source
 
+    @property
+    def detail(self) -> str:
+        """Its kind, and how often this source names it when more than once: "per ×8"."""
+        return self.entity.kind.lower() + (f" ×{self.count}" if self.count > 1 else "")
+
 
 class ReportView:
     def __init__(self, comparison: Comparison, report: Report) -> None:
@@ -51,6 +56,10 @@ class ReportView:
     def rows(self) -> list[FactRow]:
         return [FactRow(f, [self.sentences(aid, f.cells.get(aid, [])) for aid in self.report.columns])
                 for f in self.report.facts]
+
+    def shared_facts(self) -> int:
+        """How many facts more than one source reports (the rest each come from one)."""
+        return sum(f.sources > 1 for f in self.report.facts)
 
     def single_source(self) -> list[tuple[Article, list[Sentence]]]:
         singles = self.report.single_source()

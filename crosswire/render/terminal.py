@@ -182,7 +182,7 @@ def _report(out: _Out, comparison: Comparison) -> None:
         out.para(mark + item.text, indent="  • ", hanging="    ")
     out.blank()
 
-    shared = sum(f.sources > 1 for f in report.facts)
+    shared = view.shared_facts()
     out.header(f"Facts: {len(report.facts)} ({shared} shared, {len(report.facts) - shared} from one source)")
     n = len(view.articles)
     if n and (out.width - len(GUTTER) * (n - 1)) // n >= MIN_COLUMN:
@@ -208,8 +208,7 @@ def _report(out: _Out, comparison: Comparison) -> None:
 
     out.header("Who and where each source names")
     for article, chips in view.entities():
-        names = ", ".join(f"{c.entity.name} ({c.entity.kind.lower()}" + (f" ×{c.count})" if c.count > 1 else ")")
-                          for c in chips)
+        names = ", ".join(f"{c.entity.name} ({c.detail})" for c in chips)
         out.para(f"{article.id} {_lang_tag(article)}: {names or 'none'}", indent="  ", hanging="    ")
     out.blank()
 
