@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from .cues import ARABIC_CLITICS, STOP_AR, TITLES, affixed
 from .gazetteer import calendar_words, language_names, place_name
+from .language_codes import language_key
 from .mentions import Mention, base_language, find_mentions
 from .model import Article, Sentence
 from .pinyin import han_names
@@ -237,14 +238,37 @@ def _entities(items: list[tuple[str, Mention]], clusters: _Clusters, order: list
     return out
 
 
-def _display(members: list[tuple[str, Mention]], code: str | None) -> str:
-    """The place's English CLDR name, else the fullest Latin-script form, genitive -s cut."""
+def reader_name(entity: Entity, reader: str, languages: dict[str, str | None]) -> str:
+    """The entity's name for a reader of ``reader``: a known place's CLDR name in that language
+    ("اليابان", "Japon"), else the form an article in the reader's language uses ("مارك روتي" for
+    an Arabic reader), else the story-wide name. ``languages``: article id -> its language."""
+    code = next((m.code for ms in entity.mentions.values() for m in ms if m.code), None)
+    if code and not code.startswith("feature:"):
+        return place_name(code, reader)
+    key = language_key(reader)
+    own = [(aid, m) for aid, ms in entity.mentions.items() if language_key(languages.get(aid)) == key for m in ms]
+    if own and not code:
+        return _display(list(_members(entity)), None, forms_of=own)
+    if own:  # a sea or strait: CLDR has no names for these, the reader's article may
+        return max((INVISIBLE.sub("", m.text) for _, m in own), key=len)
+    return entity.name
+
+
+def _members(entity: Entity):
+    return ((aid, m) for aid, ms in entity.mentions.items() for m in ms)
+
+
+def _display(members: list[tuple[str, Mention]], code: str | None,
+             forms_of: list[tuple[str, Mention]] | None = None) -> str:
+    """The place's English CLDR name, else the fullest Latin-script form of ``forms_of`` (default:
+    all members), genitive -s cut."""
     if code:
         feature, _, place = code.partition(":")[2].partition(":") if code.startswith("feature:") else ("", "", code)
         return f"{place_name(place)} {feature.title()}".strip()
-    texts = [INVISIBLE.sub("", m.text) for _, m in members]
+    shown = forms_of if forms_of is not None else members
+    texts = [INVISIBLE.sub("", m.text) for _, m in shown]
     pool = [t for t in texts if all(ord(c) < 0x250 or not c.isalpha() for c in t)] or texts  # Latin first
-    spread = {t: len({aid for aid, m in members if INVISIBLE.sub("", m.text) == t}) for t in pool}
+    spread = {t: len({aid for aid, m in shown if INVISIBLE.sub("", m.text) == t}) for t in pool}
     # Forms two articles share beat one article's ("Byen Palu"); among them the fullest.
     best = max(pool, key=lambda t: (min(spread[t], 2), len(t.split()), spread[t], pool.count(t), -len(t)))
     if " " not in best and best.endswith("s") and any(same_name(phonetic(romanise(best[:-1])), m.key) and not

@@ -171,13 +171,22 @@ def _unspaced_spans(text: str, table: dict[tuple[str, ...], str]) -> list[tuple[
 
 
 @lru_cache(maxsize=4096)
-def place_name(code: str) -> str:
-    """English display name of a place code from ``place_spans``."""
-    from babel import Locale
+def place_name(code: str, language: str = "en") -> str:
+    """Display name of a place code from ``place_spans`` in ``language`` (CLDR), English where
+    CLDR has no such locale or name."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_timezone_location
 
+    try:
+        locale = Locale.parse(language or "en")
+    except (ValueError, TypeError, UnknownLocaleError):
+        locale = Locale.parse("en")
     if code.startswith("tz:"):
-        return code.rsplit("/", 1)[1].replace("_", " ")
-    return Locale.parse("en").territories.get(code, code)
+        try:  # the city's name ("Asia/Tokyo" -> "Tokyo", "طوكيو", "東京")
+            return get_timezone_location(code[3:], locale=locale, return_city=True)
+        except (LookupError, ValueError):
+            return code.rsplit("/", 1)[1].replace("_", " ")
+    return locale.territories.get(code) or Locale.parse("en").territories.get(code, code)
 
 
 def _locales(language: str | None) -> list:

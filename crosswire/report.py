@@ -28,7 +28,7 @@ from typing import Any
 
 from .compare import pivot_order
 from .comparison import Comparison
-from .entities import Entity, link_entities
+from .entities import Entity, link_entities, reader_name
 from .model import Article, Sentence
 from .quotes import Quote, find_quotes, link_quotes
 from .language_codes import default_reader_language, language_key
@@ -91,6 +91,10 @@ class Report:
     summary: list[SummaryItem]
     headline: SummaryItem | None
     languages: dict[str, str | None]          # article id -> language
+    names: dict[str, str] = field(default_factory=dict)  # entity id -> its name for this reader
+
+    def name(self, entity: Entity) -> str:
+        return self.names.get(entity.id, entity.name)
 
     @property
     def pivot(self) -> str | None:
@@ -113,11 +117,14 @@ class Report:
 
     def for_reader(self, comparison: Comparison, reader_language: str | None,
                    summary_facts: int = SUMMARY_FACTS) -> "Report":
-        """The same report for another reader: only the summary and the headline depend on the reader,
-        so a server builds facts, entities and quotes once per story and this per language."""
+        """The same report for another reader: only the summary, the headline and the names of
+        entities depend on the reader, so a server builds facts, entities and quotes once per story
+        and this per language."""
         reader = language_key(reader_language) or default_reader_language()
+        names = {e.id: reader_name(e, reader, self.languages) for e in self.entities}
+        quotes = [replace(g, speaker=names[g.entity]) if g.entity in names else g for g in self.quotes]
         return replace(self, reader_language=reader, summary=_summary(self.facts, comparison, reader, summary_facts),
-                       headline=_headline(comparison, self.columns, reader))
+                       headline=_headline(comparison, self.columns, reader), names=names, quotes=quotes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,7 +135,7 @@ class Report:
             "facts": [f.to_dict() for f in self.facts],
             "single_source": self.single_source(),
             "quotes": [g.to_dict(self.languages) for g in self.quotes],
-            "entities": [{"id": e.id, "name": e.name, "kind": e.kind,
+            "entities": [{"id": e.id, "name": self.name(e), "kind": e.kind,
                           "mentions": {aid: list(dict.fromkeys(m.text for m in ms))
                                        for aid, ms in e.mentions.items() if ms}}
                          for e in self.entities],

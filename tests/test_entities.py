@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crosswire.entities import Entity, link_entities
-from crosswire.gazetteer import place_spans, places
+from crosswire.gazetteer import place_name, place_spans, places
 from crosswire.mentions import find_mentions
 from crosswire.model import Article, Sentence
 from crosswire.readers import read_path
@@ -236,3 +236,11 @@ def test_invisible_marks_inside_a_name_still_link(mark):
     assert rutte.kind == "PER" and rutte.name == "Mark Rutte"
     assert {m.text for m in rutte.mentions["ar"]} == {"مارك روتي"}
     assert len(rutte.mentions["nb"]) == 2
+
+
+def test_place_names_in_the_readers_language_with_english_where_cldr_has_none() -> None:
+    assert [place_name("JP", lang) for lang in ("en", "ar", "nb", "ja")] == ["Japan", "اليابان", "Japan", "日本"]
+    assert place_name("KP", "nb") == "Nord-Korea"
+    assert place_name("tz:Asia/Tokyo", "ar") == "طوكيو" and place_name("tz:Europe/Moscow", "nb") == "Moskva"
+    assert place_name("DE", "not-a-language") == "Germany"   # no such locale: English
+    assert place_name("tz:Asia/Tokyo") == "Tokyo"

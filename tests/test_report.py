@@ -114,6 +114,42 @@ def test_summary_in_the_readers_language_else_marked_original(seed_comparison: C
     assert [i.fact for i in english.summary] == sorted(i.fact for i in english.summary)
 
 
+
+def _gold_entities(seeds_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Canonical name -> (Arabic forms, Norwegian forms), from the seeds' gold file."""
+    out = {}
+    for line in (seeds_dir / "gold_entities.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("canonical"):
+            continue
+        name, _, ar, nb = line.split("\t")[:4]
+        out[name] = ([] if ar == "-" else ar.split("|"), [] if nb == "-" else nb.split("|"))
+    return out
+
+
+@pytest.mark.model
+def test_entity_names_are_given_in_the_readers_language(seed_comparison: Comparison, seeds_dir: Path) -> None:
+    gold = _gold_entities(seeds_dir)
+    english = build_report(seed_comparison, "en")
+    by_english = {e.name: e for e in english.entities}
+    for reader, side in (("ar", 0), ("nb", 1)):
+        report = build_report(seed_comparison, reader)
+        for canonical in ("Mark Rutte", "Shigeru Ishiba", "NATO", "Japan", "China", "Russia", "North Korea"):
+            # The name an article in the reader's language uses (places: CLDR's, which the gold agrees with).
+            assert report.name(by_english[canonical]) in gold[canonical][side], (reader, canonical)
+        rutte = by_english["Mark Rutte"].id
+        assert [g.speaker for g in report.quotes if g.entity == rutte] == [report.names[rutte]]
+        assert next(e["name"] for e in report.to_dict()["entities"] if e["id"] == rutte) == report.names[rutte]
+    # No French article: places still get their French names (CLDR), people keep the story's spelling.
+    french = build_report(seed_comparison, "fr")
+    assert [french.name(by_english[n]) for n in ("Japan", "Germany", "Mark Rutte")] == ["Japon", "Allemagne", "Mark Rutte"]
+    # The terminal view shows the reader's names in its entity chips.
+    seed_comparison.report = build_report(seed_comparison, "ar")
+    try:
+        assert "مارك روتي" in render(seed_comparison, "terminal", width=120)
+    finally:
+        seed_comparison.report = None
+
+
 # --- NTREX, real model: a document in four languages ----------------------------------------------
 
 @pytest.mark.model

@@ -204,7 +204,7 @@ def _report(comparison: Comparison) -> list[str]:
         out.append('<ul class="chips">')
         for c in chips:
             forms = esc(" / ".join(c.forms))
-            out.append(f'<li class="chip {esc(c.entity.kind.lower())}" title="{forms}"><bdi>{esc(c.entity.name)}</bdi>'
+            out.append(f'<li class="chip {esc(c.entity.kind.lower())}" title="{forms}"><bdi>{esc(c.name)}</bdi>'
                        f'<span class="kind">{esc(c.detail)}</span></li>')
         out.append("</ul>")
     out += ['<div class="furniture">', "<h3>Page furniture</h3>"]

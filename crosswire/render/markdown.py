@@ -120,7 +120,7 @@ def _report(comparison: Comparison) -> list[str]:
 
     out += ["### Who and where each source names", ""]
     for article, chips in view.entities():
-        names = ", ".join(f"{escape(c.entity.name)} ({c.detail})" for c in chips)
+        names = ", ".join(f"{escape(c.name)} ({c.detail})" for c in chips)
         out.append(f"- **{escape(article.id)}** ({_lang(article)}): {names or '*(none)*'}")
     out += ["", "### Page furniture", ""]
     for article in view.articles:

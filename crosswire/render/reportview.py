@@ -34,6 +34,7 @@ class SpeakerQuotes:
 @dataclass
 class EntityChip:
     entity: Entity
+    name: str                       # in the reader's language where known
     count: int                      # mentions in this source
     forms: list[str]                # surface forms in this source
 
@@ -74,7 +75,7 @@ class ReportView:
         by_id = {e.id: e for e in self.report.entities}
         out = []
         for aid, ids in self.report.entities_by_source().items():
-            chips = [EntityChip(by_id[eid], len(by_id[eid].mentions[aid]),
+            chips = [EntityChip(by_id[eid], self.report.name(by_id[eid]), len(by_id[eid].mentions[aid]),
                                 list(dict.fromkeys(m.text for m in by_id[eid].mentions[aid]))) for eid in ids]
             out.append((self.comparison.article(aid), chips))
         return out

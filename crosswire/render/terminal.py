@@ -208,7 +208,7 @@ def _report(out: _Out, comparison: Comparison) -> None:
 
     out.header("Who and where each source names")
     for article, chips in view.entities():
-        names = ", ".join(f"{c.entity.name} ({c.detail})" for c in chips)
+        names = ", ".join(f"{c.name} ({c.detail})" for c in chips)
         out.para(f"{article.id} {_lang_tag(article)}: {names or 'none'}", indent="  ", hanging="    ")
     out.blank()
 
