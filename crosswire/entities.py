@@ -97,12 +97,13 @@ def _project(source: Article, src: list[Mention], target: Article, tgt: list[Men
                     continue
                 if any(s.text[toks[i + p - 1].end : toks[i + p].start].strip(" ・·") for p in range(1, n)):
                     continue
-                cuts = []
+                cuts, read = [], []
                 for p in range(n):  # word by word, stopping at the first that is not the name's
-                    cut = [c for c, key in forms[i + p] if any(same_name(key, w) for w in want[p])]
-                    if not cut:
+                    matched = [(c, key) for c, key in forms[i + p] if any(same_name(key, w) for w in want[p])]
+                    if not matched:
                         break
-                    cuts.append(cut)
+                    cuts.append([c for c, _ in matched])
+                    read.append(matched[0][1])  # the reading that matched (ב as b or v)
                 if len(cuts) < n:
                     continue
                 clean = len(toks[i].text) == toks[i].end - toks[i].start  # offsets line up with the norm
@@ -117,7 +118,7 @@ def _project(source: Article, src: list[Mention], target: Article, tgt: list[Men
                 if hit is None:
                     hit = len(tgt)
                     tgt.append(Mention(s.id, start, end, s.text[start:end], src[sources[0]].kind,
-                                       name_key(s.text[start:end], lang), None, "projection"))
+                                       " ".join(read), None, "projection"))
                 links += [((source.id, k), (target.id, hit)) for k in sources]
         if lang == "zh":
             links += _project_han(s, toks, names, source, src, target, tgt)
@@ -162,13 +163,14 @@ def _forms(t: Tok, lang: str) -> tuple[tuple[int, str], ...]:
             or t.norm in calendar_words(lang) or t.norm in language_names(lang) or (
             lang == "ja" and all("\u3400" <= c <= "\u9fff" for c in t.text)):
         return ()
-    out = [(0, k) for k in word_keys(t.text, lang)[:2]]
+    readings = 4 if lang == "he" else 0  # a Hebrew word's b/v and v/w readings (``hebrew_spellings``)
+    out = [(0, k) for k in word_keys(t.text, lang)[:readings or 2]]
     for p in ARABIC_CLITICS:
         if t.norm.startswith(p) and len(t.norm) - len(p) >= 2:
             keep = 2 if p.endswith("ال") else 1 if p == "لل" else 0
             out += [(len(p) - keep, k) for k in word_keys(t.norm[len(p):], lang)[:2]]
     for cut, _, stem in affixed(t.norm, lang):  # "Джонсоном", "트럼프는", "ולטראמפ": the name inside
-        out += [(cut, k) for k in word_keys(stem, lang)[:1]]
+        out += [(cut, k) for k in word_keys(stem, lang)[:readings or 1]]
     return tuple(out)
 
 

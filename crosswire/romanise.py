@@ -35,10 +35,13 @@ def romanise(word: str, language: str | None = None) -> str:
     """Lower-case Latin spelling of a word in any script (uroman; ASCII passes through)."""
     if word.isascii():
         return word.lower()
+    lcode = _UROMAN_CODES.get((language or "").split("-")[0])
+    if lcode == "heb" and any("\u05d0" <= c <= "\u05ea" for c in word):
+        return hebrew_spellings(word)[0]
     global _uroman
     if _uroman is None:
         _uroman = load_uroman()  # only when a non-ASCII word comes
-    return _romanise_cached(word, _UROMAN_CODES.get((language or "").split("-")[0]))
+    return _romanise_cached(word, lcode)
 
 
 @lru_cache(maxsize=65536)
@@ -53,16 +56,54 @@ def _romanise_cached(word: str, lcode: str | None) -> str:
     return _SCRIPT_FIXES.get(lcode or "", lambda w: w)(out)
 
 
-def _hebrew(rom: str) -> str:
-    """uroman writes vav as v and geresh as an apostrophe: "g'vnsvn" (ג'ונסון) -> "junsun" (Johnson);
-    pe without its (unwritten) dagesh as f, though foreign names mostly have a p: "tramf" (טראמפ) -> "tramp"."""
-    rom = rom.replace("g'", "j").replace("z'", "zh").replace("ts'", "ch").replace("'", "")
-    return rom[:1] + rom[1:].replace("v", "u").replace("f", "p")
+# Hebrew is romanised here, not by uroman, which writes both ב and ו as "v" (so that Corbyn,
+# קורבין, loses its b) and leaves geresh marks as they are typed. The letters are read the way
+# foreign names are spelled in Hebrew news: ג׳ = j, ז׳ = zh, צ׳ = ch, ת׳ = th; a single ו is the
+# vowel o/u, a double one (or a first one) a consonant; final ה is a vowel (תרזה, Theresa); פ is
+# p. Two letters stay ambiguous, so a word can stand for several spellings (``hebrew_spellings``):
+# ב is b or v (קורבין Corbyn, איוונוב Ivanov), וו is v or w (איוונוב Ivanov, ווילאבי Willoughby).
+_HEBREW = {"א": "a", "ג": "g", "ד": "d", "ה": "h", "ו": "u", "ז": "z", "ח": "kh", "ט": "t", "י": "y",
+           "כ": "k", "ך": "kh", "ל": "l", "מ": "m", "ם": "m", "נ": "n", "ן": "n", "ס": "s", "ע": "a",
+           "פ": "p", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k", "ר": "r", "ש": "sh", "ת": "t"}
+_HEBREW_GERESH = {"ג": "j", "ז": "zh", "צ": "ch", "ץ": "ch", "ת": "th"}
+_GERESH = "\u05f3'‘’`"
+_GERSHAYIM = "\u05f4\"“”"
+
+
+def hebrew_spellings(word: str) -> list[str]:
+    """Latin spellings a Hebrew word may stand for: the b/v of ב, the v/w of וו (at most 4)."""
+    word = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    word = "".join(c for c in word if c not in _GERSHAYIM)
+    parts: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(word):
+        c, nxt = word[i], word[i + 1] if i + 1 < len(word) else ""
+        if c in _HEBREW_GERESH and nxt and nxt in _GERESH:
+            parts.append((_HEBREW_GERESH[c],))
+            i += 2
+            continue
+        if c == "ב":
+            parts.append(("b", "v"))
+        elif c == "ו" and nxt == "ו":
+            parts.append(("v", "w"))
+            i += 1
+        elif c == "ו" and i == 0:
+            parts.append(("v",))
+        elif c == "ה" and i == len(word) - 1 and i > 0:
+            parts.append(("a",))
+        elif c in _GERESH:
+            parts.append(("",))
+        else:
+            parts.append((_HEBREW.get(c, c.lower()),))
+        i += 1
+    out = [""]
+    for choice in parts:
+        out = [o + c for o in out for c in choice][:4] if len(choice) > 1 else [o + choice[0] for o in out]
+    return list(dict.fromkeys(out))
 
 
 # Per-script repairs of uroman's output toward how the same names are spelled in Latin letters.
 _SCRIPT_FIXES = {
-    "heb": _hebrew, "yid": _hebrew,
     # Ethiopic syllables carry a vowel; the 6th order (a bare consonant) comes out as "e": ጆንሰን "jonesane".
     "amh": lambda r: re.sub(r"(?<![e])e(?!e)", "", r), "tir": lambda r: re.sub(r"(?<![e])e(?!e)", "", r),
     # Cyrillic х stands for a foreign h ("Хэмилтон"), not the kh of Arabic خ.
@@ -117,6 +158,8 @@ def word_keys(word: str, lang: str) -> list[str]:
     norm = normalise(base)
     if any("\u0600" <= c <= "\u06ff" for c in norm):
         forms = [norm] + [norm[len(p):] for p in ARABIC_CLITICS if norm.startswith(p) and len(norm) - len(p) >= 2]
+    if lang in ("he", "iw") and any("\u05d0" <= c <= "\u05ea" for c in base):
+        return list(dict.fromkeys(k for f in forms if f for k in map(phonetic, hebrew_spellings(f)) if k))
     return list(dict.fromkeys(k for k in (phonetic(romanise(f, lang)) for f in forms if f) if k))
 
 

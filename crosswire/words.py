@@ -32,7 +32,12 @@ def normalise(text: str) -> str:
 INVISIBLE = re.compile(r"[\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 # A word: letters/digits plus the invisible marks that may sit inside one, and
 # hyphen/apostrophe joins ("Nord-Korea", "Rutte's").
-_TOKEN = re.compile(f"[\\w{MARKS}\u0640\u200b-\u200f\u2066-\u2069\ufeff]+(?:[-'’][\\w{MARKS}\u200b-\u200f\ufeff]+)*")
+# Hebrew writes foreign sounds with a geresh after ג ז צ ת (ג׳ = j: ג׳ונסון, often typed ‘ or ')
+# and acronyms with gershayim before the last letter (ארה״ב, typed “ or "): both inside the word.
+_HEBREW_MARKS = (f"(?<=[גזצץת])[\u05f3'‘’`][\\w{MARKS}]*"
+                 f"|(?<=[\u05d0-\u05ea])[\u05f4\"“”](?=[\u05d0-\u05ea](?![\\w{MARKS}]))[\\w{MARKS}]")
+_TOKEN = re.compile(f"[\\w{MARKS}\u0640\u200b-\u200f\u2066-\u2069\ufeff]+"
+                    f"(?:[-'’][\\w{MARKS}\u200b-\u200f\ufeff]+|{_HEBREW_MARKS})*")
 
 
 class Tok(NamedTuple):

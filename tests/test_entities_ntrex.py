@@ -108,3 +108,15 @@ def test_story_of_ten_languages_links_fast(ntrex):
     assert len([lang for lang, a in zip(langs, story) if on_line(pompeo, a, 19)]) >= 6
     for article in story:
         find_quotes(article, entities)
+
+
+def test_hebrew_geresh_stays_in_the_word_and_bet_is_read_b_or_v(ntrex):
+    # ג‘ = j (the geresh is often typed as a quotation mark); ב is b in Corbyn, v in Ivanov.
+    assert [t.text for t in tokens("הנשיא ג‘ורג‘ איוונוב ו“מנסה ארה“ב")] == ["הנשיא", "ג‘ורג‘", "איוונוב", "ו", "מנסה",
+                                                                          "ארה“ב"]
+    for document, line, english, hebrew in (("reuters.218932", 5, "Gjorge Ivanov", "ג‘ורג‘ איוונוב"),
+                                            ("guardian.221679", 18, "Jeremy Corbyn", "ג‘רמי קורבין"),
+                                            ("reuters.218882", 4, "Boris Johnson", "בוריס ג‘ונסון")):
+        en, he = doc(ntrex, document, "eng"), doc(ntrex, document, "heb")
+        entities = link_entities([en, he])
+        assert on_line(holder(entities, en, line, english), he, line) == [hebrew], english
