@@ -70,7 +70,8 @@ _GERESH = "\u05f3'‘’`"
 _GERSHAYIM = "\u05f4\"“”"
 
 
-def hebrew_spellings(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def hebrew_spellings(word: str) -> tuple[str, ...]:
     """Latin spellings a Hebrew word may stand for: the b/v of ב, the v/w of וו (at most 4)."""
     word = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
     word = "".join(c for c in word if c not in _GERSHAYIM)
@@ -99,7 +100,7 @@ def hebrew_spellings(word: str) -> list[str]:
     out = [""]
     for choice in parts:
         out = [o + c for o in out for c in choice][:4] if len(choice) > 1 else [o + choice[0] for o in out]
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 # Per-script repairs of uroman's output toward how the same names are spelled in Latin letters.
