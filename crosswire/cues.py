@@ -64,7 +64,8 @@ dort hier diese dieser dieses er sie wir ich es quand mais et ou pendant selon a
 pero y o durante según después antes aunque mientras når men og eller etter før selv om ifølge""".split()}
 # German capitalises every noun: one after a determiner ("die Pläne", "einen Vorschlag") is no name.
 DETERMINERS_DE = set("""der die das dem den des ein eine einen einem einer eines kein keine keinen seine seinen seiner
-ihre ihren ihrer ihrem unser unsere zum zur vom im am beim ins dieser diese dieses diesen jede jeder""".split())
+ihre ihren ihrer ihrem unser unsere zum zur vom im am beim ins dieser diese dieses diesen jede jeder
+alle beide einige viele manche mehrere andere weitere wenige solche sämtliche sie ihnen ihr ihres""".split())
 # Lowercase words allowed inside a name between capitalised ones ("Bank of England", "Ibn al Saud").
 CONNECTORS = {"of", "van", "von", "de", "der", "den", "du", "da", "di", "del", "la", "le", "bin", "ibn", "al",
                "el", "zu", "af", "y"}

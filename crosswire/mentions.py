@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .cues import (AR_HEADS, CONNECTORS, DETERMINERS_DE, GENITIVE_S, LOC_SUFFIXES, OPENERS, ORG_SUFFIXES, ORG_WORDS,
                    SPEECH_AR, STOP_AR, TITLES, TITLES_AR, al_word, feature_of)
+from .common_words import has_list, is_adjectival, is_common, is_noun, name_part
 from .gazetteer import calendar_words, language_names, place_spans
 from .model import Article
 from .romanise import name_key
@@ -117,11 +118,13 @@ def _title_case(toks: list[Tok]) -> bool:
 
 def _caps_mentions(sid: int, text: str, toks: list[Tok], lang: str, seen: tuple[Counter, Counter, set[str]],
                    skip: tuple[frozenset[str], frozenset[str]], arabic: bool) -> list[Mention]:
-    toks = [_cut_lowercase_tail(text, t) for t in toks]
+    toks = [_cut_lowercase_tail(text, t, lang) for t in toks]
     cal, langs = skip
     # German nouns are all capitalised; one right after a determiner, maybe past adjectives, is common.
-    name_like = [capitalised(t.text) and not (lang in ("de", "lb") and any(
-        toks[k].norm in DETERMINERS_DE and not re.search(r"[^\w\s]", text[toks[k].end : t.start])
+    # Not an acronym ("den NATO-Gipfel") nor an adjective opening a name ("die Europäische Union").
+    name_like = [capitalised(t.text) and not (lang in ("de", "lb") and not acronym(t.text)
+                                              and not is_adjectival(t.text, lang) and any(
+        toks[k].norm in DETERMINERS_DE and not (k and toks[k - 1].norm in CONNECTORS) and not re.search(r"[^\w\s]", text[toks[k].end : t.start])
         and all(x.text.endswith(("e", "en", "er", "es", "em")) and not capitalised(x.text) for x in toks[k + 1 : i])
         for k in range(max(0, i - 3), i))) for i, t in enumerate(toks)]
     title = _title_case(toks)
@@ -139,6 +142,9 @@ def _caps_mentions(sid: int, text: str, toks: list[Tok], lang: str, seen: tuple[
                 run, j = run + [j], j + 1
             elif not gap.strip() and nxt.norm in CONNECTORS and after:
                 run, j = run + [j, j + 1], j + 2
+            elif not gap.strip() and nxt.norm in CONNECTORS and j + 2 < len(toks) and toks[j + 1].norm in CONNECTORS \
+                    and not text[nxt.end : toks[j + 1].start].strip() and name_like[j + 2]:
+                run, j = run + [j, j + 1, j + 2], j + 3   # "Ursula von der Leyen", "Charles de la Croix"
             elif gap.strip() == "-" and nxt.norm in ("og", "and", "und", "et", "och", "eller", "or") and after:
                 run, j = run + [j, j + 1], j + 2   # "Sør- og Øst-Kinahavet": one name, shared head
             else:
@@ -156,18 +162,54 @@ def _caps_mentions(sid: int, text: str, toks: list[Tok], lang: str, seen: tuple[
             if part and (title or (not arabic and _initial(text, toks, part[0]))) \
                     and not (title and _listed(text, toks, part)):
                 part = _trim_initial(part, toks, lang, seen, title)
-            # Words mostly written in lower case open no name ("The Assembly Commission"); nor do connectors.
-            while part and (toks[part[0]].norm in CONNECTORS or not acronym(toks[part[0]].text) and
-                            seen[1][toks[part[0]].text.lower()] >= max(1, seen[0][toks[part[0]].text.casefold()])):
-                part = part[1:]
-            while part and toks[part[-1]].norm in CONNECTORS:
-                part = part[:-1]
-            if part and (len(part) > 1 or sum(c.isalpha() for c in toks[part[0]].text) >= 2  # not "W", "U",
-                         and toks[part[0]].norm not in cal):                               # nor "In June"
-                out.append(_mention(sid, text, [toks[x] for x in part], lang,
-                                    how="acronym" if acronym(toks[part[0]].text.rstrip("s")) else "caps"))
+            for piece in _without_common_nouns(part, toks, lang, _initial(text, toks, part[0])) if part else []:
+                # Words mostly written in lower case open no name ("The Assembly Commission"); nor do connectors.
+                while piece and (toks[piece[0]].norm in CONNECTORS or not acronym(toks[piece[0]].text) and
+                                 seen[1][toks[piece[0]].text.lower()] >= max(1, seen[0][toks[piece[0]].text.casefold()])):
+                    piece = piece[1:]
+                while piece and toks[piece[-1]].norm in CONNECTORS:
+                    piece = piece[:-1]
+                if piece and (len(piece) > 1 or sum(c.isalpha() for c in toks[piece[0]].text) >= 2  # not "W", "U",
+                              and toks[piece[0]].norm not in cal):                                # nor "In June"
+                    out.append(_mention(sid, text, [toks[x] for x in piece], lang,
+                                        how="acronym" if acronym(toks[piece[0]].text.rstrip("s")) else "caps"))
             part = []
     return out
+
+
+def _without_common_nouns(part: list[int], toks: list[Tok], lang: str, initial: bool) -> list[list[int]]:
+    """The names in a run of capitalised words, in German, which capitalises its nouns: common nouns,
+    connectors and determiners are no name ("Millionen Zuschauer", "Welt", "Interesse von Ihnen") and
+    part names ("Vater Johnsons Gemeindemitglieder" -> "Johnsons"; "Paltrows Marke Goop" -> two), but a
+    common noun that is a person's name too stays inside one ("Mark Rutte", "Joschka Fischer"). A run an
+    adjective opens is one name as it stands ("Europäische Union", "Deutsche Bank"), unless it opens the
+    sentence too ("Harte Worte"), where anything is capitalised."""
+    if not has_list(lang):
+        return [part]
+
+    def filler(k: int, strict: bool) -> bool:
+        word = toks[k]
+        return word.norm in CONNECTORS or (
+            is_common(word.text, lang) if strict else is_noun(word.text, lang))
+
+    # A determiner parts two names ("Europäische Union den NATO"), unless a particle brings it ("von der Leyen").
+    cut = next((n for n, k in enumerate(part) if toks[k].norm in DETERMINERS_DE
+                and (n == 0 or toks[part[n - 1]].norm not in CONNECTORS)), None)
+    if cut is not None:
+        return (_without_common_nouns(part[:cut], toks, lang, initial)
+                + _without_common_nouns(part[cut + 1:], toks, lang, False))
+    if len(part) > 1 and not initial and is_adjectival(toks[part[0]].text, lang):
+        return [part]
+    if all(filler(k, strict=False) for k in part):
+        return []
+    start = next(n for n, k in enumerate(part) if not filler(k, strict=True))
+    pieces, piece = [], []
+    for k in part[start:]:
+        if is_common(toks[k].text, lang):   # connectors stay inside ("von der Leyen"), the caller trims its edges
+            pieces, piece = pieces + [piece] if piece else pieces, []
+        else:
+            piece.append(k)
+    return pieces + [piece] if piece else pieces
 
 
 def _listed(text: str, toks: list[Tok], part: list[int]) -> bool:
@@ -204,10 +246,13 @@ def _trim_initial(part: list[int], toks: list[Tok], lang: str, seen: tuple[Count
     return part  # an unknown multiword name opening the sentence: "Shigeru Ishiba said ..."
 
 
-def _cut_lowercase_tail(text: str, t: Tok) -> Tok:
-    """"NATO-initiativ" -> "NATO": a compound's lowercase tail is not part of the name."""
+def _cut_lowercase_tail(text: str, t: Tok, lang: str) -> Tok:
+    """"NATO-initiativ" -> "NATO": a compound's lowercase tail is not part of the name; nor, in German, a
+    common noun's ("NATO-Gipfel", "Argos-Verkaufsstellen")."""
     parts = t.text.split("-")
     keep = next((k for k, p in enumerate(parts) if not p[:1].isupper()), len(parts))
+    if has_list(lang):
+        keep = len(name_part("-".join(parts[:keep]), lang).split("-"))
     cut = text.find("-" + parts[keep], t.start) if 0 < keep < len(parts) else -1
     if cut < 0 or cut > t.end:
         return t

@@ -17,6 +17,11 @@ and each gold name counts as:
 gold name, on which the entity also has an English mention: low values mean
 names linked to the wrong thing.
 
+"L only" is the share of the entities found in the L version that no English
+mention joins. The L version is a translation, so its names are the English
+ones: an L-only entity is a word taken for a name (a German noun: "Polizei")
+or a name left unlinked. Lower is better.
+
 ``--half calibration`` scores the other half against silver names (the English
 finder's own PER/LOC mentions, no hand gold there) for tuning; every reported
 number comes from the evaluation half.
@@ -127,7 +132,9 @@ def score_pair(en: Article, other: Article, names: list[Name]) -> dict[str, int]
     lines_in = {id(e): ({line_spans(en, m)[0] for m in e.mentions.get(en.id, [])},
                         {other.sentences[m.sentence_id].line for m in e.mentions.get(other.id, [])})
                 for e in entities}
-    counts = dict(names=0, found=0, linked=0, wrong=0, l_lines=0, l_lines_ok=0)
+    counts = dict(names=0, found=0, linked=0, wrong=0, l_lines=0, l_lines_ok=0,
+                  l_entities=sum(bool(e.mentions.get(other.id)) for e in entities),
+                  l_only=sum(bool(e.mentions.get(other.id)) and not e.mentions.get(en.id) for e in entities))
     seen_entities: set[int] = set()
     for _, number, start, end, _ in names:
         counts["names"] += 1
@@ -179,7 +186,7 @@ def main() -> int:
     langs = args.langs.split(",")
     table_rows, measured = [], {}
     per_script: dict[str, dict[str, int]] = {}
-    total = dict(names=0, found=0, linked=0, wrong=0, l_lines=0, l_lines_ok=0)
+    total = dict(names=0, found=0, linked=0, wrong=0, l_lines=0, l_lines_ok=0, l_entities=0, l_only=0)
     for lang in langs:
         code, script = LANGUAGES[lang]
         counts = dict.fromkeys(total, 0)
@@ -192,18 +199,19 @@ def main() -> int:
         share = counts["linked"] / max(counts["names"], 1)
         precision = counts["l_lines_ok"] / max(counts["l_lines"], 1)
         table_rows.append([lang, script, counts["names"], counts["found"], counts["linked"], share,
-                           counts["wrong"], precision])
+                           counts["wrong"], precision, counts["l_only"] / max(counts["l_entities"], 1)])
         measured[f"linked.{lang}"] = share
         for k in counts:
             total[k] += counts[k]
             per_script.setdefault(script, dict.fromkeys(total, 0))[k] += counts[k]
     share_all = total["linked"] / max(total["names"], 1)
     table_rows.append(["all", f"{len(per_script)} scripts", total["names"], total["found"], total["linked"],
-                       share_all, total["wrong"], total["l_lines_ok"] / max(total["l_lines"], 1)])
+                       share_all, total["wrong"], total["l_lines_ok"] / max(total["l_lines"], 1),
+                       total["l_only"] / max(total["l_entities"], 1)])
     print(f"{args.half} half, {len(docs)} documents, {len(names)} {'gold' if args.half == 'evaluation' else 'silver'}"
           f" person/place names in English")
-    print(table(["language", "script", "names", "found", "linked", "share linked", "wrong", "line precision"],
-                table_rows))
+    print(table(["language", "script", "names", "found", "linked", "share linked", "wrong", "line precision",
+                 "L only"], table_rows))
     print()
     print(table(["script", "names", "linked", "share linked", "wrong"],
                 [[s, c["names"], c["linked"], c["linked"] / max(c["names"], 1), c["wrong"]]
@@ -212,7 +220,8 @@ def main() -> int:
     measured.update(found=total["found"] / max(total["names"], 1), linked=share_all,
                     min_linked=min(v for k, v in measured.items() if k.startswith("linked.")),
                     wrong=total["wrong"] / max(total["names"], 1),
-                    line_precision=total["l_lines_ok"] / max(total["l_lines"], 1))
+                    line_precision=total["l_lines_ok"] / max(total["l_lines"], 1),
+                    l_only=total["l_only"] / max(total["l_entities"], 1))
     if args.check and args.half == "evaluation":
         return check_floors("ntrex_entities", measured)
     return 0

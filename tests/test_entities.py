@@ -11,7 +11,10 @@ from crosswire.entities import Entity, link_entities
 from crosswire.gazetteer import place_name, place_spans, places
 from crosswire.mentions import find_mentions
 from crosswire.model import Article, Sentence
+from crosswire.pipeline import Pipeline
 from crosswire.readers import read_path
+from crosswire.stages.clean import Clean
+from crosswire.stages.segment import Segment
 from crosswire.romanise import phonetic, romanise, same_name
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -244,3 +247,19 @@ def test_place_names_in_the_readers_language_with_english_where_cldr_has_none() 
     assert place_name("tz:Asia/Tokyo", "ar") == "طوكيو" and place_name("tz:Europe/Moscow", "nb") == "Moskva"
     assert place_name("DE", "not-a-language") == "Germany"   # no such locale: English
     assert place_name("tz:Asia/Tokyo") == "Tokyo"
+
+
+def test_german_common_nouns_are_not_names_but_names_made_of_them_are() -> None:
+    text = ("Am Morgen sagte die Polizei, dass Bundeskanzler Olaf Scholz und die Europäische Union den "
+            "NATO-Gipfel besuchen. Gwyneths Marke Goop und Joschka Fischer lehnen die Bundesregierung ab, "
+            "sagte die Deutsche Bank am Dienstag. Die Kommission unter Ursula von der Leyen schwieg.")
+    article = Pipeline([Clean(), Segment()])(Article(id="de", text=text, source="de", language="de",
+                                                     language_given=True))
+    names = [m.text for m in find_mentions(article)]
+    assert {"Olaf Scholz", "Europäische Union", "NATO", "Goop", "Joschka Fischer", "Deutsche Bank",
+            "Ursula von der Leyen"} <= set(names), names
+    assert not {"Morgen", "Polizei", "Marke", "Bundesregierung", "Gwyneths Marke Goop", "Kommission"} & set(names), names
+    # Nothing changes where nouns are not capitalised: the Norwegian "Marked" is a name there.
+    nb = Pipeline([Clean(), Segment()])(Article(id="nb", text="Han besøkte Marked Goop i Oslo.", source="nb",
+                                                language="nb", language_given=True))
+    assert "Marked Goop" in [m.text for m in find_mentions(nb)]
