@@ -233,6 +233,26 @@ class Store:
             yield ids, vecs, [r["language"] for r in rows]
             last = int(ids[-1])
 
+    def vectors_of(self, row_ids: list[int], batch: int = 500) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
+        """(row ids, article vectors, languages) of the given rows, in batches, as ``iter_vectors`` gives them."""
+        for start in range(0, len(row_ids), batch):  # SQLite caps the number of parameters
+            chunk = row_ids[start:start + batch]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id, vector, language FROM articles WHERE id IN ({marks}) ORDER BY id",
+                                   chunk).fetchall()
+            if rows:
+                yield (np.array([r["id"] for r in rows], dtype=np.int64),
+                       np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows]),
+                       [r["language"] for r in rows])
+
+    def ids(self) -> np.ndarray:
+        """Every article's row id, in order."""
+        return np.array([r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")], dtype=np.int64)
+
+    def data_version(self) -> int:
+        """Changes when another connection commits, never for this connection's own writes (PRAGMA data_version)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def light(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[StoredArticle]:
         rows = self.db.execute(
             f"SELECT id, ext_id, title, outlet, published, language, story_id FROM articles WHERE {where} ORDER BY id",

@@ -71,9 +71,28 @@ def open_index(store: Store, dim: int, embedder: str) -> VectorIndex:
     if len(index) > store.count():
         index = VectorIndex(dim)  # stale beyond repair (store replaced): rebuild in memory
         index.path = index_path(store)
+    catch_up(index, store, embedder)
+    return index
+
+
+def catch_up(index: VectorIndex, store: Store, embedder: str) -> int:
+    """Add the store's articles that the index lacks; returns how many were added.
+
+    The articles after the index's highest key are read in one query. Rows below
+    it can be missing too: another writer (a ``crosswire ingest`` beside the
+    server) may have committed some while this index was adding its own, which
+    then got higher ids. The row count tells, and those few are looked up.
+    """
+    added = 0
     for ids, vectors, languages in store.iter_vectors(after_id=index.max_key()):
         index.add(ids, centre(vectors, languages, embedder))
-    return index
+        added += len(ids)
+    if len(index) < store.count():
+        every = store.ids()
+        for ids, vectors, languages in store.vectors_of(every[~index.contains(every)].tolist()):
+            index.add(ids, centre(vectors, languages, embedder))
+            added += len(ids)
+    return added
 
 
 class _ArticleCache:
