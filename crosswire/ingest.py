@@ -56,10 +56,10 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
     report = IngestReport()
     started = time.perf_counter()
     embedder = pipeline.stages[-1].embedder  # type: ignore[attr-defined]
-    stored = set(store.embedders())
-    if stored and stored != {embedder.name}:
+    stored = store.embedder()
+    if stored and stored != embedder.name:
         # Vectors of different models are not comparable: never mix them in one store.
-        raise CrosswireError(str(store.path), f"holds vectors of {sorted(stored)}, not {embedder.name}; "
+        raise CrosswireError(str(store.path), f"holds vectors of {[stored]}, not {embedder.name}; "
                                               "use another --db or the same --embedder")
     own_index = index is None
     story_index = open_index(store, embedder.dim, embedder.name) if index is None else index

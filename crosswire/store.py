@@ -217,7 +217,14 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def embedders(self) -> list[str]:
+        """Every embedder with vectors in the store (reads the whole table: to report a mixed store)."""
         return [r[0] for r in self.db.execute("SELECT DISTINCT embedder FROM articles")]
+
+    def embedder(self) -> str | None:
+        """The embedder of the store's vectors, None when empty: every writer refuses to mix them
+        (``ingest_articles``), so the first article's tells, at the cost of one row."""
+        row = self.db.execute("SELECT embedder FROM articles ORDER BY id LIMIT 1").fetchone()
+        return row[0] if row else None
 
     def iter_vectors(self, after_id: int = 0, batch: int = 10_000) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
         """(row ids, article vectors, languages) in id order, in batches: for (re)building indexes."""
