@@ -17,14 +17,14 @@ from typing import Any
 from ..errors import CrosswireError
 from ..ingest import ingest_articles
 from ..model import Article
-from ..readers import read_json_article, read_jsonl_text
+from ..readers import REQUEST_BODY, read_json_article, read_jsonl_text
 from ..store import content_hash
 from .errors import ApiError
 from .state import ServerState
 
 JSON_TYPES = {"application/json"}
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines"}
-SHOWN = "body"  # how the body is named in messages: "body:3: missing 'text'"
+SHOWN = REQUEST_BODY  # how the body is named in messages: "body:3: missing 'text'"
 
 
 @dataclass
