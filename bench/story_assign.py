@@ -33,7 +33,7 @@ at the level where it scales, on synthetic data:
   ``--store-max`` the estimate reuses the largest measured store's numbers
   (marked ``*``).
 * end to end where there is a store: ``StoryAssigner(store, index, ...)``
-  start-up (it reads every article's story) and ``choose()`` with an emptied
+  start-up (it reads stories as neighbours come up, nothing up front) and ``choose()`` with an emptied
   article cache, counting the pair scores it really makes.
 * per-ingest and per-batch costs that grow with N: ``VectorIndex.save`` (ingest
   saves after every 32 articles, so save/32 is paid per article), loading the
@@ -469,7 +469,7 @@ Pair scores: {model}.
           f"{r.max_key_s:.1f}" + ("" if r.max_key_measured else "~"), f"{r.keys_array_s:.4f}"] for r in rows]))
     print("""
 store s/MB: building the synthetic store (16 sentence vectors per article). init s: StoryAssigner start-up
-(reads every article's story). choose p50/p99 (ms): StoryAssigner.choose end to end, article cache emptied,
+(nothing read up front). choose p50/p99 (ms): StoryAssigner.choose end to end, article cache emptied,
 pairs/choose = compare_pair calls it really made. save/open: VectorIndex.save / load of the whole index.
 max_key s: VectorIndex.max_key (run by open_index at every ingest; quadratic: each keys[i] walks the index);
 ~ = estimated from 500 keys[i] calls x size. keys[] s: the same maximum from np.asarray(index.keys).max().""")

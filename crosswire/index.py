@@ -10,6 +10,7 @@ collection, not with its size.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,10 @@ class VectorIndex:
 
         self.dim = dim
         self.path = Path(path) if path else None
+        # When the index last matched its file (loaded or saved; time.monotonic) and what was added since:
+        # the saving policy of a long-lived index (ingest, the server's writer) reads them.
+        self.saved_at = time.monotonic()
+        self.unsaved = 0
         self._index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=16,
                             expansion_add=128, expansion_search=EXPANSION_SEARCH)
         if self.path is not None and self.path.is_file():
@@ -55,9 +60,16 @@ class VectorIndex:
         # Iterating usearch's keys fetches them one by one (hours at 1M); as an array it is ms.
         return int(np.asarray(self._index.keys).max()) if len(self._index) else 0
 
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        """For each key, whether it is in the index (one call for the whole array)."""
+        if not len(keys):
+            return np.zeros(0, dtype=bool)
+        return np.asarray(self._index.contains(np.asarray(keys, dtype=np.uint64)), dtype=bool)
+
     def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
         if len(keys):
             self._index.add(np.asarray(keys, dtype=np.uint64), np.asarray(vectors, dtype=np.float32))
+            self.unsaved += len(keys)
 
     def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(keys, cosine similarities) of up to k nearest stored vectors."""
@@ -73,6 +85,10 @@ class VectorIndex:
         """Write atomically: a crash mid-save leaves the previous file, never half of one."""
         if self.path is None:
             return
-        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
+        # One temporary file per process: the server and a `crosswire ingest` beside it both save
+        # this index file, and must not write into the same temporary file at once.
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         self._index.save(str(tmp))
         os.replace(tmp, self.path)
+        self.saved_at = time.monotonic()
+        self.unsaved = 0

@@ -4,7 +4,8 @@ Each article is stored and assigned in one transaction, so an ingest killed at
 any point leaves every article either stored with its story or not stored at
 all; running the same ingest again skips what is stored (the content hash) and
 does the rest. The ANN index is a cache of the store, brought up to date when
-it is opened.
+it is opened. A caller that keeps one open across calls (the server) passes it
+in, caught up with the store; it is then saved only when due, never per call.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import CrosswireError
+from .index import VectorIndex
 from .model import Article
 from .pipeline import Pipeline
 from .readers import iter_articles
@@ -43,24 +45,30 @@ SAVE_EVERY_SECONDS = 60.0
 
 def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, pipeline: Pipeline,
                     options: StoryOptions = StoryOptions(), batch_size: int = 32,
-                    progress: Progress | None = None) -> IngestReport:
+                    progress: Progress | None = None, index: VectorIndex | None = None) -> IngestReport:
+    """Analyse, store and place each article; ``index``: the story index, kept open by the caller.
+
+    Without ``index`` the store's index file is opened (and caught up) here and
+    saved at the end. A given index must be up to date with the store
+    (``stories.catch_up``); it is saved only every ``SAVE_EVERY_SECONDS``, the
+    caller saving it when done with it.
+    """
     report = IngestReport()
     started = time.perf_counter()
     embedder = pipeline.stages[-1].embedder  # type: ignore[attr-defined]
-    stored = set(store.embedders())
-    if stored and stored != {embedder.name}:
+    stored = store.embedder()
+    if stored and stored != embedder.name:
         # Vectors of different models are not comparable: never mix them in one store.
-        raise CrosswireError(str(store.path), f"holds vectors of {sorted(stored)}, not {embedder.name}; "
+        raise CrosswireError(str(store.path), f"holds vectors of {[stored]}, not {embedder.name}; "
                                               "use another --db or the same --embedder")
-    index = open_index(store, embedder.dim, embedder.name)
-    assigner = StoryAssigner(store, index, embedder.name, options)
+    own_index = index is None
+    story_index = open_index(store, embedder.dim, embedder.name) if index is None else index
+    assigner = StoryAssigner(store, story_index, embedder.name, options)
     batch: list[Article] = []
     digests: list[str] = []  # content hash of each article in the batch, computed once
     seen: set[str] = set()
-    last_save = time.perf_counter()
 
     def flush() -> None:
-        nonlocal last_save
         # pipe() yields one result per input, in order, so the digests line up.
         for digest, result in zip(digests, pipeline.pipe(batch, batch_size=batch_size)):
             if isinstance(result, CrosswireError):
@@ -80,9 +88,8 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
         digests.clear()
         # The index is a cache of the store (caught up from it on open), so it is
         # saved now and then, not per batch: at 1M articles a save takes seconds.
-        if time.perf_counter() - last_save > SAVE_EVERY_SECONDS:
-            index.save()
-            last_save = time.perf_counter()
+        if story_index.unsaved and time.monotonic() - story_index.saved_at > SAVE_EVERY_SECONDS:
+            story_index.save()
         if progress:
             report.seconds = time.perf_counter() - started
             progress(report)
@@ -103,7 +110,8 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
             flush()
     if batch:
         flush()
-    index.save()
+    if own_index:
+        story_index.save()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -406,6 +406,11 @@ def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen:
         yield InputError(shown, "file is empty")
 
 
+# How the server names a request body in messages ("body:3: missing 'text'"), and so in the
+# source of the articles it stores: where they were read from, which is no file.
+REQUEST_BODY = "body"
+
+
 def read_jsonl_text(text: str, shown: str) -> Iterator[Article | InputError]:
     """The articles of JSON Lines held in memory (an HTTP request body), read as a .jsonl file is."""
     return _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, set())

@@ -217,7 +217,14 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def embedders(self) -> list[str]:
+        """Every embedder with vectors in the store (reads the whole table: to report a mixed store)."""
         return [r[0] for r in self.db.execute("SELECT DISTINCT embedder FROM articles")]
+
+    def embedder(self) -> str | None:
+        """The embedder of the store's vectors, None when empty: every writer refuses to mix them
+        (``ingest_articles``), so the first article's tells, at the cost of one row."""
+        row = self.db.execute("SELECT embedder FROM articles ORDER BY id LIMIT 1").fetchone()
+        return row[0] if row else None
 
     def iter_vectors(self, after_id: int = 0, batch: int = 10_000) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
         """(row ids, article vectors, languages) in id order, in batches: for (re)building indexes."""
@@ -232,6 +239,26 @@ class Store:
             vecs = np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows])
             yield ids, vecs, [r["language"] for r in rows]
             last = int(ids[-1])
+
+    def vectors_of(self, row_ids: list[int], batch: int = 500) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
+        """(row ids, article vectors, languages) of the given rows, in batches, as ``iter_vectors`` gives them."""
+        for start in range(0, len(row_ids), batch):  # SQLite caps the number of parameters
+            chunk = row_ids[start:start + batch]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id, vector, language FROM articles WHERE id IN ({marks}) ORDER BY id",
+                                   chunk).fetchall()
+            if rows:
+                yield (np.array([r["id"] for r in rows], dtype=np.int64),
+                       np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows]),
+                       [r["language"] for r in rows])
+
+    def ids(self) -> np.ndarray:
+        """Every article's row id, in order."""
+        return np.array([r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")], dtype=np.int64)
+
+    def data_version(self) -> int:
+        """Changes when another connection commits, never for this connection's own writes (PRAGMA data_version)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def light(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[StoredArticle]:
         rows = self.db.execute(

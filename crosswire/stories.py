@@ -71,9 +71,28 @@ def open_index(store: Store, dim: int, embedder: str) -> VectorIndex:
     if len(index) > store.count():
         index = VectorIndex(dim)  # stale beyond repair (store replaced): rebuild in memory
         index.path = index_path(store)
+    catch_up(index, store, embedder)
+    return index
+
+
+def catch_up(index: VectorIndex, store: Store, embedder: str) -> int:
+    """Add the store's articles that the index lacks; returns how many were added.
+
+    The articles after the index's highest key are read in one query. Rows below
+    it can be missing too: another writer (a ``crosswire ingest`` beside the
+    server) may have committed some while this index was adding its own, which
+    then got higher ids. The row count tells, and those few are looked up.
+    """
+    added = 0
     for ids, vectors, languages in store.iter_vectors(after_id=index.max_key()):
         index.add(ids, centre(vectors, languages, embedder))
-    return index
+        added += len(ids)
+    if len(index) < store.count():
+        every = store.ids()
+        for ids, vectors, languages in store.vectors_of(every[~index.contains(every)].tolist()):
+            index.add(ids, centre(vectors, languages, embedder))
+            added += len(ids)
+    return added
 
 
 class _ArticleCache:
@@ -110,20 +129,35 @@ class StoryAssigner:
         self.options = options
         self.compare = compare
         self.cache = _ArticleCache(store)
+        # The story of each article and the last date of each story met so far, read from the
+        # store as neighbours come up: reading every article's up front cost a second per
+        # ingest call at 100k articles, paid by every POST to the server.
         self.story_of: dict[int, int] = {}
         self.last_seen: dict[int, datetime] = {}
-        for row in store.db.execute("SELECT id, story_id, published FROM articles WHERE story_id IS NOT NULL"):
-            self.story_of[row["id"]] = row["story_id"]
-            self._touch(row["story_id"], parse_time(row["published"]))
+        self._dated: set[int] = set()  # stories whose last_seen was read from the store
 
     def _touch(self, story_id: int, when: datetime | None) -> None:
         if when is not None and (story_id not in self.last_seen or when > self.last_seen[story_id]):
             self.last_seen[story_id] = when
 
+    def _learn(self, keys: list[int]) -> None:
+        """Read the stories of these articles, and those stories' last dates, when not known yet."""
+        for chunk in _chunks([k for k in keys if k not in self.story_of]):
+            for row in self.store.db.execute(f"SELECT id, story_id FROM articles WHERE id IN ({_marks(chunk)})"
+                                             " AND story_id IS NOT NULL", chunk):
+                self.story_of[row["id"]] = row["story_id"]
+        stories = sorted({self.story_of[k] for k in keys if k in self.story_of} - self._dated)
+        for chunk in _chunks(stories):
+            for row in self.store.db.execute(f"SELECT story_id, published FROM articles"
+                                             f" WHERE story_id IN ({_marks(chunk)})", chunk):
+                self._touch(row["story_id"], parse_time(row["published"]))
+        self._dated.update(stories)
+
     def candidates(self, article: Article) -> list[tuple[int, list[int]]]:
         """Candidate stories with the members nearest the article, best first."""
         vector = centre(article.vector[None, :], [article.language], self.embedder)[0]
         keys, _ = self.index.search(vector, self.options.neighbours)
+        self._learn(keys.tolist())
         when = parse_time(article.published)
         stories: OrderedDict[int, list[int]] = OrderedDict()
         for key in keys.tolist():
@@ -163,10 +197,20 @@ class StoryAssigner:
     def commit(self, article: Article, article_id: int, story: int) -> None:
         """Record a committed assignment in the in-memory state and the index."""
         self.story_of[article_id] = story
-        self._touch(story, parse_time(article.published))
+        if story in self._dated:  # else read from the store, this article included, when it comes up
+            self._touch(story, parse_time(article.published))
         self.cache.put(article_id, article)
         vector = centre(article.vector[None, :], [article.language], self.embedder)
         self.index.add(np.array([article_id]), vector)
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Ids in chunks SQLite takes as parameters."""
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+
+def _marks(ids: list[int]) -> str:
+    return ",".join("?" * len(ids))
 
 
 def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(),

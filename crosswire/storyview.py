@@ -12,6 +12,7 @@ and the headline's language is given with it.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from .compare import CompareOptions, compare_articles
 from .comparison import Comparison
 from .errors import CrosswireError
 from .language_codes import language_key
+from .readers import REQUEST_BODY
 from .store import Store
 from .stories import parse_time
 
@@ -32,7 +34,7 @@ class StorySummary:
     headline: str
     headline_language: str | None
     languages: list[str]                 # sorted, distinct
-    sources: list[str]                   # outlets, or the article's source (path) when it has none
+    sources: list[str]                   # who published each article: see source_label
     first_seen: str                      # ISO 8601, UTC
     last_seen: str
     size: int                            # number of articles
@@ -87,6 +89,33 @@ def _contains_all(words: list[str]):
     return match
 
 
+_URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//(?:[^/?#@\s]*@)?([^/?#:@\s\[\]]+)", re.IGNORECASE)
+_LINE_OR_ENTRY = re.compile(r"(?::\d+|#\d+)$")  # "a.jsonl:3" (a JSON Lines line), "feed.xml#2" (a feed entry)
+
+
+def source_label(outlet: str | None, url: str | None, source: str | None, ext_id: str) -> str:
+    """How a story names where one of its articles comes from.
+
+    The outlet when known; else the host of the article's URL ("www.lemonde.fr"
+    -> "lemonde.fr"); else the name of the file it was read from (not the whole
+    path, nor the line of a JSON Lines file); else the article's own id. An
+    article sent to the server has no file: its source is how the request body
+    was named in messages ("body", "body:3"), which tells a reader nothing.
+    The page's ``outletOf`` (static/app.js) names an article the same way.
+    """
+    if outlet and outlet.strip():
+        return outlet.strip()
+    host = _URL_HOST.match(url.strip()) if url else None
+    if host:
+        name = host.group(1).lower().rstrip(".")
+        return name[4:] if name.startswith("www.") and len(name) > 4 else name
+    if source and _LINE_OR_ENTRY.sub("", source) != REQUEST_BODY:
+        name = _LINE_OR_ENTRY.sub("", re.split(r"[\\/]", source.rstrip("\\/"))[-1])
+        if name:
+            return name
+    return ext_id
+
+
 def list_stories(store: Store, *, language: str | None = None, since: str | date | datetime | None = None,
                  until: str | date | datetime | None = None, text: str | None = None,
                  reader_lang: str | None = None, limit: int | None = None) -> list[StorySummary]:
@@ -106,13 +135,14 @@ def list_stories(store: Store, *, language: str | None = None, since: str | date
         where += (" AND story_id IN (SELECT story_id FROM articles"
                   " WHERE story_id IS NOT NULL AND crosswire_contains_all(title, text))")
     rows = store.db.execute(
-        "SELECT id, ext_id, story_id, title, outlet, source, language, published, ingested_at"
+        "SELECT id, ext_id, story_id, title, outlet, url, source, language, published, ingested_at"
         f" FROM articles WHERE {where} ORDER BY id")
     members: dict[int, list[_Member]] = defaultdict(list)
     for row in rows:
         when = parse_time(row["published"]) or parse_time(row["ingested_at"]) or datetime.min.replace(tzinfo=timezone.utc)
         members[row["story_id"]].append(_Member(row["id"], row["ext_id"], row["title"], row["language"],
-                                                row["outlet"] or row["source"], when))
+                                                source_label(row["outlet"], row["url"], row["source"], row["ext_id"]),
+                                                when))
     wanted = language_key(language) if language else None
     chosen: list[tuple[int, list[_Member]]] = []
     for story_id, group in members.items():

@@ -321,6 +321,22 @@ def test_stories_json_lists_every_article_once(filled: Path) -> None:
     assert [s["last_seen"] for s in listed] == sorted((s["last_seen"] for s in listed), reverse=True)
 
 
+def test_stories_name_an_article_without_outlet_or_url_by_its_file(filled: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "feeds" / "2025"
+    folder.mkdir(parents=True)
+    (folder / "plain.jsonl").write_text(json.dumps({"id": "plain", "language": "en", "text": (
+        "Beekeepers in Andalusia report the smallest honey harvest in thirty years.")}) + "\n", encoding="utf-8")
+    assert run("ingest", *HASH, "--db", filled, folder / "plain.jsonl").exit_code == EXIT_OK
+    listed = json.loads(run("stories", "--db", filled, "--format", "json").stdout)
+    sources = {a["ext_id"]: story["sources"] for story in listed for a in story["article_ids"]}
+    # The seeds are text files, and plain.jsonl's line gives no outlet ("source") or URL: the file's
+    # name, not its path nor its line; the sample's lines name their outlet.
+    assert "nb_rutte_ishiba.txt" in sources["nb_rutte_ishiba"] and "ar_rutte_ishiba.txt" in sources["ar_rutte_ishiba"]
+    assert "plain.jsonl" in sources["plain"]
+    assert "NTREX-128 (eng)" in sources["bbc.381790.eng"]
+    assert not [name for names in sources.values() for name in names if "/" in name or name.endswith(":1")]
+
+
 def test_stories_filters_and_terminal_view(filled: Path) -> None:
     def listed(*args: str) -> list[dict]:
         result = run("stories", "--db", filled, "--format", "json", *args)

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from crosswire.cli import _is_loopback, main
 from crosswire.server import ServeOptions
 from crosswire.server.app import STATIC
+from crosswire.server.routes import MAX_LIMIT
 from crosswire.server.openapi import document
 from server_support import Answer, ProcessServer, ThreadServer
 
@@ -143,6 +144,28 @@ def test_list_search_filter_and_pages(server: ThreadServer) -> None:
     assert len(first["stories"]) == len(second["stories"]) == 1
     assert first["stories"][0]["id"] != second["stories"][0]["id"]
     assert first["total"] == every["total"]
+
+
+def test_a_story_names_its_sources_never_by_the_request_body(server: ThreadServer) -> None:
+    """An article sent without an outlet is named by its URL's host, else by its own id, not "body"."""
+    plain = {"id": "ferry-report", "language": "en",
+             "text": "A ferry ran aground off the coast of Crete early on Sunday; nobody was hurt."}
+    linked = {"id": "fire-report", "language": "en", "url": "https://www.lemonde.fr/international/feux.html",
+              "text": "Firefighters contained a wildfire in the hills above Marseille after two days."}
+    batch = {"id": "storm-report", "language": "en",
+             "text": "A storm closed the airport of Reykjavik for a day and stranded hundreds of travellers."}
+    stories = {}
+    for name, answer in [("ferry-report", server("POST", "/api/articles", plain)),
+                         ("fire-report", server("POST", "/api/articles", linked)),
+                         ("storm-report", server("POST", "/api/articles", json.dumps(batch).encode() + b"\n", JSONL))]:
+        assert answer.status == 201
+        stories[name] = answer.json()["results"][0]["story"]
+    assert answer.json()["results"][0]["where"] == "body:1"  # messages still name the body
+    every = {s["id"]: s for s in server("GET", f"/api/stories?limit={MAX_LIMIT}").json()["stories"]}
+    assert "ferry-report" in every[stories["ferry-report"]]["sources"]  # no outlet, no URL: its own id
+    assert "lemonde.fr" in every[stories["fire-report"]]["sources"]
+    assert "storm-report" in every[stories["storm-report"]]["sources"]
+    assert not [name for s in every.values() for name in s["sources"] if name.split(":")[0] == "body"]
 
 
 def test_a_write_is_seen_by_the_next_read(server: ThreadServer) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
+from crosswire.index import VectorIndex, centre
 from crosswire.ingest import ingest_articles
 from crosswire.model import Article
 from crosswire.pipeline import Pipeline
-from crosswire.stories import StoryOptions
+from crosswire.stories import StoryAssigner, StoryOptions, catch_up
 from crosswire.store import Store
 
 
@@ -38,3 +41,35 @@ def test_a_quiet_story_is_not_joined(tmp_path: Path, seeds_dir: Path, hash_pipel
     report = ingest_articles(_reports(seeds_dir, ["2025-03-10T08:00Z", "2025-03-20T08:00Z"]), store,
                              hash_pipeline, StoryOptions(window_days=3))
     assert (report.added, report.new_stories, report.joined) == (2, 2, 0)
+
+
+def test_catch_up_adds_what_the_index_lacks_even_below_its_highest_key(tmp_path: Path, seeds_dir: Path,
+                                                                        hash_pipeline: Pipeline) -> None:
+    """Another writer's article can get a lower id than the last one this index added: it is found too."""
+    store = Store(tmp_path / "s.db")
+    dates = ["2025-03-10T08:00Z", "2025-03-11T08:00Z", "2025-03-12T08:00Z", "2025-03-13T08:00Z"]
+    ingest_articles(_reports(seeds_dir, dates), store, hash_pipeline)
+    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    index = VectorIndex(256)
+    for ids, vectors, languages in store.vectors_of([1, 3]):
+        index.add(ids, centre(vectors, languages, name))
+    assert catch_up(index, store, name) == 2  # 4, after the highest key, and 2, below it
+    assert index.contains(np.arange(1, 5)).all() and len(index) == 4
+    assert catch_up(index, store, name) == 0
+
+
+def test_the_assigner_reads_stories_as_they_come_up(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> None:
+    """Nothing is read at start-up: an article another writer stores afterwards is joined all the same."""
+    store = Store(tmp_path / "s.db")
+    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    index = VectorIndex(256)
+    assigner = StoryAssigner(store, index, name)
+    assert assigner.story_of == {} and assigner.last_seen == {}
+    first, second = (hash_pipeline(a) for a in _reports(seeds_dir, ["2025-03-10T08:00Z", "2025-03-11T08:00Z"]))
+    with Store(tmp_path / "s.db") as other, other.transaction():  # another connection, after start-up
+        row = other.add_article(first, story_id=other.new_story("by-hand"))
+    catch_up(index, store, name)
+    with store.transaction():
+        story, joined = assigner.assign(second, store.add_article(second))
+    assert joined and story == store.article(row).meta["story_id"]
+    assert assigner.last_seen[story] == datetime(2025, 3, 10, 8, tzinfo=timezone.utc)

@@ -3,6 +3,8 @@ hand, so the filters, the order and the reader's headline are tested apart from 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from crosswire.model import Article
 from crosswire.pipeline import Pipeline
 from crosswire.readers import read_path
 from crosswire.store import Store
-from crosswire.storyview import language_key, list_stories, parse_when, render_stories, story_comparison
+from crosswire.storyview import (language_key, list_stories, parse_when, render_stories, source_label,
+                                 story_comparison)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
 
@@ -50,9 +53,49 @@ def test_most_recently_active_first(store: Store) -> None:
     assert (one.first_seen, one.last_seen) == ("2025-03-10T06:00:00Z", "2025-03-10T08:00:00Z")
     assert [a["ext_id"] for a in one.article_ids] == ["ar_rutte_ishiba", "nb_rutte_ishiba"]
     assert all(isinstance(a["id"], int) for a in one.article_ids)
-    assert one.sources == [str(p) for p in (Path(store.article(1).source), Path(store.article(2).source))]
+    assert one.sources == ["ar_rutte_ishiba.txt", "nb_rutte_ishiba.txt"]  # no outlet, no URL: the file's name
     two = stories[2]
-    assert two.sources == ["BBC", f"{SAMPLE}:21"]  # an article with no outlet is named by its source
+    assert two.sources == ["BBC", "ntrex_sample.jsonl"]  # not the path, nor the line of the JSON Lines file
+
+
+@pytest.mark.parametrize("outlet,url,source,expected", [
+    ("Le Monde", "https://www.lemonde.fr/a.html", "body:1", "Le Monde"),
+    (None, "https://www.lemonde.fr/international/a.html", "body:3", "lemonde.fr"),
+    ("", "HTTP://User@News.Example.ORG.:8080/x?y#z", "/data/a.jsonl:2", "news.example.org"),
+    (None, "//cdn.example.org/x", None, "cdn.example.org"),
+    (None, "javascript:alert(1)", "/data/corpus/2025/a.html", "a.html"),  # no host: the file
+    (None, "http://[::1]:8080/", "feeds/world.xml#4", "world.xml"),
+    (None, None, "C:\\news\\b.txt", "b.txt"),
+    (None, None, "body", "the-id"),       # sent to the server: the request body is no file
+    (None, None, "body:12", "the-id"),
+    (None, "lemonde.fr/a.html", "body:2", "the-id"),  # not an absolute URL: no host is guessed
+    ("  ", "", "", "the-id"),
+])
+def test_a_source_is_named_by_outlet_url_host_file_name_or_id(outlet: str | None, url: str | None,
+                                                              source: str | None, expected: str) -> None:
+    assert source_label(outlet, url, source, "the-id") == expected
+
+
+def test_the_page_names_an_article_as_the_story_list_does() -> None:
+    """static/app.js outletOf mirrors source_label: the same answers, run in Node when it is here."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = (Path(__file__).resolve().parents[1] / "crosswire" / "server" / "static" / "app.js").read_text("utf-8")
+    start = script.index("const URL_HOST")
+    end = script.index("\n}\n", script.index("function outletOf")) + 3
+    cases = [[outlet, url, source, "the-id"] for outlet, url, source in [
+        (None, "https://www.lemonde.fr/x", "body:3"), (None, "HTTP://User@News.Example.ORG.:8080/x", None),
+        (None, "http://[::1]:8080/", "feeds/world.xml#4"), (None, None, "C:\\news\\b.txt"),
+        (None, None, "/data/a.jsonl:12"), (None, None, "body"), (None, None, "body:7"), ("  ", "", ""),
+        ("BBC", "https://bbc.co.uk/", "x.txt"), (None, "javascript:alert(1)", "dir/"),
+        (None, " http://Ünïcode.de/ ", None)]]
+    program = (script[start:end] + "\nconst cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+               "console.log(JSON.stringify(cases.map(([outlet, url, source, id]) => "
+               "outletOf({ outlet, url, source, id }))));\n")
+    done = subprocess.run([node, "-e", program], input=json.dumps(cases), capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert json.loads(done.stdout) == [source_label(*case) for case in cases]
 
 
 def test_ties_on_time_go_to_the_bigger_story(store: Store) -> None:

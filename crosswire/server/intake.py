@@ -4,8 +4,8 @@ The body is one JSON object (``application/json``) or JSON Lines
 (``application/x-ndjson``), with the fields of a JSON Lines input file; both are
 checked by the same code as ``crosswire ingest`` reading a ``.jsonl`` file
 (``readers.read_jsonl_text``), so the messages match. Storing goes through
-``ingest_articles``: each article is stored and placed in its story in one
-transaction.
+``ingest_articles``, with the story index the server keeps open: each article
+is stored and placed in its story in one transaction.
 """
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ from typing import Any
 from ..errors import CrosswireError
 from ..ingest import ingest_articles
 from ..model import Article
-from ..readers import read_json_article, read_jsonl_text
+from ..readers import REQUEST_BODY, read_json_article, read_jsonl_text
 from ..store import content_hash
 from .errors import ApiError
 from .state import ServerState
 
 JSON_TYPES = {"application/json"}
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines"}
-SHOWN = "body"  # how the body is named in messages: "body:3: missing 'text'"
+SHOWN = REQUEST_BODY  # how the body is named in messages: "body:3: missing 'text'"
 
 
 @dataclass
@@ -72,13 +72,13 @@ def parse_body(body: bytes, content_type: str | None) -> list[Article | Crosswir
 def store_articles(state: ServerState, items: list[Article | CrosswireError]) -> list[Outcome]:
     """Analyse and store the articles (one writer at a time); one outcome per item, in order."""
     with state.write_lock:
-        store = state.store()
+        store = state.writer()
         pipeline = state.pipeline()
         articles = [item for item in items if isinstance(item, Article)]
         digests = {id(a): content_hash(a) for a in articles}
         before = {d: store.find_hash(d) for d in digests.values()}
         try:
-            report = ingest_articles(articles, store, pipeline) if articles else None
+            report = ingest_articles(articles, store, pipeline, index=state.story_index()) if articles else None
         except sqlite3.Error as err:  # e.g. locked past the busy timeout by another writer: retry later
             raise ApiError(503, f"{state.path}: {err}; every article stored before this is complete")
         except CrosswireError as err:  # e.g. the store holds another embedder's vectors

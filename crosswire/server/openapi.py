@@ -42,7 +42,9 @@ STORY_SUMMARY = {
         "id": {"type": "integer"}, "headline": {"type": "string"},
         "headline_language": {"type": ["string", "null"]},
         "languages": {"type": "array", "items": {"type": "string"}},
-        "sources": {"type": "array", "items": {"type": "string"}},
+        "sources": {"type": "array", "items": {"type": "string"},
+                    "description": "who published the articles: each one's outlet, else its URL's host, "
+                                   "else its file's name, else its id"},
         "first_seen": {"type": "string"}, "last_seen": {"type": "string"}, "size": {"type": "integer"},
         "article_ids": {"type": "array", "items": {"type": "object"}},
     },

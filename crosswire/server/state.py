@@ -1,8 +1,15 @@
-"""What the server keeps between requests: store connections, the writer lock, the report cache.
+"""What the server keeps between requests: store connections, the writer, the report cache.
 
 SQLite connections are not shared between threads: each worker thread opens
 its own ``Store`` on first use (WAL lets them all read while one writes). Writes
-take one lock, so there is one writer at a time, as in ``crosswire ingest``.
+take one lock, so there is one writer at a time, as in ``crosswire ingest``; it
+has a connection of its own and keeps the story index open between requests
+(opening, catching up and saving it costs seconds at a big store). The index
+is only a cache of the store: before each write it is caught up with what
+another writer (a ``crosswire ingest`` beside the server) committed meanwhile,
+which the writer connection's ``PRAGMA data_version`` tells at the cost of one
+pragma. It is saved now and then (``ingest.SAVE_EVERY_SECONDS``) and when the
+server stops.
 
 Cached story reports are keyed by the store's version: ``PRAGMA data_version``
 on a connection that never writes changes whenever any other connection
@@ -18,8 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from ..index import VectorIndex
 from ..pipeline import Pipeline, default_pipeline
 from ..store import Store
+from ..stories import catch_up, open_index
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,10 @@ class ServerState:
         self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
         self._pipeline: Pipeline | None = None
+        # The writer's own connection and story index: used only under write_lock.
+        self._writer: Store | None = None
+        self._index: VectorIndex | None = None
+        self._index_version: int | None = None  # the writer's data_version when the index was last caught up
         self._building: dict[object, threading.Lock] = {}
         # The watcher only reads PRAGMA data_version; guarded, since any thread may ask.
         self._watch = sqlite3.connect(str(self.path), check_same_thread=False)
@@ -83,6 +96,25 @@ class ServerState:
             with self._stores_lock:
                 self._stores.append(store)
         return store
+
+    def writer(self) -> Store:
+        """The connection that writes go through (only under ``write_lock``)."""
+        if self._writer is None:
+            self._writer = Store(self.path, create=False)
+        return self._writer
+
+    def story_index(self) -> VectorIndex:
+        """The story index for a write, up to date with the store (only under ``write_lock``)."""
+        store = self.writer()
+        # Read before catching up: a commit landing meanwhile moves it again and is caught next time.
+        version = store.data_version()
+        embedder = self.pipeline().stages[-1].embedder  # type: ignore[attr-defined]
+        if self._index is None:
+            self._index = open_index(store, embedder.dim, embedder.name)
+        elif version != self._index_version:  # another connection committed: maybe articles
+            catch_up(self._index, store, embedder.name)
+        self._index_version = version
+        return self._index
 
     def version(self) -> int:
         with self._watch_lock:
@@ -111,6 +143,16 @@ class ServerState:
         return hit
 
     def close(self) -> None:
+        """Save the story index (when writes changed it) and close every connection."""
+        with self.write_lock:
+            try:
+                if self._index is not None and self._index.unsaved:
+                    self._index.save()
+            finally:
+                self._index = None
+                if self._writer is not None:
+                    self._writer.close()
+                    self._writer = None
         with self._stores_lock:
             for store in self._stores:
                 store.close()

@@ -242,8 +242,25 @@ async function showStory(id) {
     quotesSection(report, articles)));
 }
 
+// Names an article as the story list names its sources (storyview.source_label): the outlet, else
+// the host of its URL, else the name of the file it was read from, else its own id. An article sent
+// to the server has no file: its source is the request body's name in messages ("body", "body:3").
+const URL_HOST = /^(?:[a-z][a-z0-9+.-]*:)?\/\/(?:[^/?#@\s]*@)?([^/?#:@\s[\]]+)/i;
+const LINE_OR_ENTRY = /(?::\d+|#\d+)$/;  // "a.jsonl:3" (a JSON Lines line), "feed.xml#2" (a feed entry)
+
 function outletOf(article) {
-  return article.outlet || article.title || article.id;
+  if (article.outlet && article.outlet.trim()) return article.outlet.trim();
+  const host = article.url ? URL_HOST.exec(article.url.trim()) : null;
+  if (host) {
+    const name = host[1].toLowerCase().replace(/\.+$/, "");
+    return name.startsWith("www.") && name.length > 4 ? name.slice(4) : name;
+  }
+  const source = article.source || "";
+  if (source && source.replace(LINE_OR_ENTRY, "") !== "body") {
+    const name = source.replace(/[\\/]+$/, "").split(/[\\/]/).pop().replace(LINE_OR_ENTRY, "");
+    if (name) return name;
+  }
+  return article.id;
 }
 
 function headline(data, report) {
@@ -281,7 +298,7 @@ function factsSection(report, columns, articles) {
       const link = safeUrl(a.url);
       return el("th", { class: "article-head", scope: "col", "data-article": id, ...langAttrs(a.language) },
         el("div", { class: "outlet" }, link ? el("a", { href: link, rel: "noopener noreferrer nofollow", target: "_blank" }, outletOf(a)) : outletOf(a)),
-        a.title && a.outlet ? el("div", { class: "title" }, a.title) : null,
+        a.title ? el("div", { class: "title" }, a.title) : null,
         el("div", { class: "article-meta", dir: "ltr" }, langChip(a.language || "und"), a.published ? ` ${day(a.published)}` : "",
           id === report.pivot ? el("span", { class: "pivot", title: "the other articles are aligned to this one" }, " pivot") : null),
         el("div", { class: "entities" }, entitiesOf(id).map((e) => entityChip(e, id))));
