@@ -93,10 +93,47 @@ def _place_table(language: str) -> tuple[dict[tuple[str, ...], str], int]:
         localized = loc.time_zones
         for zone in zones:
             add(localized.get(zone, {}).get("city") or zone.rsplit("/", 1)[1].replace("_", " "), "tz:" + zone)
+        for code, names in _SHORT_NAMES.get(locale, {}).items():
+            for name in names:
+                if not name.isupper():
+                    add(name, code)
     return table, max((len(k) for k in table), default=1)
 
 
 _NOT_PLACES = ("ZZ", "EU", "EZ", "UN", "QO")
+
+# The short names news uses where CLDR's main name is the long one ("United States", "Соединенные
+# Штаты"); CLDR has some as alt="short" forms, which babel does not carry. All-capital ones are
+# acronyms, matched only in capitals ("US", not the pronoun "us"), dots left out ("U.S.", "EE. UU.").
+_SHORT_NAMES = {
+    "en": {"US": ("US", "USA", "America", "United States of America"), "GB": ("UK", "Britain", "Great Britain"),
+           "AE": ("UAE",), "CD": ("DR Congo", "DRC")},
+    "de": {"US": ("USA", "Amerika"), "GB": ("Großbritannien", "Britannien"), "AE": ("VAE",)},
+    "fr": {"US": ("USA", "Amérique"), "GB": ("Grande-Bretagne",), "AE": ("EAU",)},
+    "es": {"US": ("EEUU", "EUA"), "GB": ("Gran Bretaña",), "AE": ("EAU",)},
+    "it": {"US": ("USA", "America"), "GB": ("Gran Bretagna",)},
+    "pt": {"US": ("EUA",), "GB": ("Grã-Bretanha",)},
+    "nl": {"US": ("VS",), "GB": ("Groot-Brittannië",)},
+    "nb": {"US": ("USA",), "GB": ("Storbritannia",)}, "da": {"US": ("USA",)}, "sv": {"US": ("USA",)},
+    "ru": {"US": ("США", "Америка"), "GB": ("Британия",)},
+    "uk": {"US": ("США", "Америка"), "GB": ("Британія",)},
+    "el": {"US": ("ΗΠΑ", "Αμερική"), "GB": ("Βρετανία",)},
+    "tr": {"US": ("ABD", "Amerika"), "GB": ("İngiltere", "Britanya")},
+    "ar": {"US": ("أمريكا", "أميركا"), "GB": ("بريطانيا",)},
+    "fa": {"US": ("آمریکا",), "GB": ("بریتانیا", "انگلیس")},
+    "he": {"US": ("ארה״ב", "ארה\"ב", "ארה“ב", "אמריקה"), "GB": ("בריטניה",)},
+    "hi": {"US": ("अमेरिका",), "GB": ("ब्रिटेन",)},
+}
+
+
+@lru_cache(maxsize=64)
+def _acronyms(language: str) -> dict[str, str]:
+    """Acronym -> code, matched in capitals only: "US", "USA", "США", "ΗΠΑ"."""
+    out = {}
+    for lang in dict.fromkeys([language, "en"]):
+        for code, names in _SHORT_NAMES.get(lang, {}).items():
+            out.update({n: code for n in names if n.isupper()})
+    return out
 
 
 def place_spans(text: str, language: str | None) -> list[tuple[int, int, str]]:
@@ -114,10 +151,18 @@ def place_spans(text: str, language: str | None) -> list[tuple[int, int, str]]:
     tokens = [(m.start(), m.end(), normalise(m.group())) for m in _SPAN_WORD.finditer(text)]
     tokens = [t for t in tokens if t[2]]
     out: list[tuple[int, int, str]] = []
+    acronyms = _acronyms(language)
     i = 0
     while i < len(tokens):
         hit = None
-        for n in range(min(longest, len(tokens) - i), 0, -1):
+        for n in (2, 1) if acronyms else ():  # "US", "U.S.", "EE.UU.": as written, in capitals
+            if i + n <= len(tokens) and all(text[tokens[k][1] : tokens[k + 1][0]] in (".", ". ")
+                                            for k in range(i, i + n - 1)):
+                written = "".join(text[a:b] for a, b, _ in tokens[i : i + n])
+                if written in acronyms:
+                    hit = (n, tokens[i][2], acronyms[written])
+                    break
+        for n in range(min(longest, len(tokens) - i), 0, -1) if hit is None else ():
             middle = tuple(t[2] for t in tokens[i + 1 : i + n - 1])
             for head in _variants(tokens[i][2], language):
                 for tail in (_variants(tokens[i + n - 1][2], language) if n > 1 else [head]):

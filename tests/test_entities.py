@@ -263,3 +263,13 @@ def test_german_common_nouns_are_not_names_but_names_made_of_them_are() -> None:
     nb = Pipeline([Clean(), Segment()])(Article(id="nb", text="Han besøkte Marked Goop i Oslo.", source="nb",
                                                 language="nb", language_given=True))
     assert "Marked Goop" in [m.text for m in find_mentions(nb)]
+
+
+def test_short_country_names_news_uses_and_acronyms_only_in_capitals() -> None:
+    spans = lambda text, lang: [(text[a:b], code) for a, b, code in place_spans(text, lang)]  # noqa: E731
+    assert spans("The U.S. told us that Britain and the UK agree.", "en") == [("U.S", "US"), ("Britain", "GB"),
+                                                                                ("UK", "GB")]
+    assert spans("Let us go, said the US envoy.", "en") == [("US", "US")]
+    assert spans("США и Великобритания", "ru") == [("США", "US"), ("Великобритания", "GB")]
+    assert spans("Los EE.UU. y Gran Bretaña", "es") == [("EE.UU", "US"), ("Gran Bretaña", "GB")]
+    assert spans("EE. UU. podría usar la Armada", "es") == [("EE. UU", "US")]
