@@ -54,12 +54,13 @@ def is_common(word: str, language: str) -> bool:
 
 
 def is_noun(word: str, language: str) -> bool:
-    """A common noun, or one that is a name too ("Welt", "Mann"): alone, no name."""
+    """A common noun, or one that is a person's name too ("Mann", "Fischer"): alone, no name."""
     return is_common(word, language) or word.casefold() in _lists(language)[1]
 
 
 # Endings of German adjectives as they head names: Europäische, Vereinte, Rotes, Deutsche, Nationale.
-_ADJECTIVE = tuple(stem + end for stem in ("isch", "lich", "ig", "al", "t", "sch", "en") for end in ("e", "en", "er", "es"))
+_ADJECTIVE = tuple(stem + end for stem in ("isch", "lich", "ig", "al", "t", "sch", "en")
+                   for end in ("e", "en", "er", "es"))
 
 
 def is_adjectival(word: str, language: str) -> bool:

@@ -118,13 +118,14 @@ def _title_case(toks: list[Tok]) -> bool:
 
 def _caps_mentions(sid: int, text: str, toks: list[Tok], lang: str, seen: tuple[Counter, Counter, set[str]],
                    skip: tuple[frozenset[str], frozenset[str]], arabic: bool) -> list[Mention]:
-    toks = [_cut_lowercase_tail(text, t, lang) for t in toks]
+    toks = [_cut_compound_tail(text, t, lang) for t in toks]
     cal, langs = skip
     # German nouns are all capitalised; one right after a determiner, maybe past adjectives, is common.
     # Not an acronym ("den NATO-Gipfel") nor an adjective opening a name ("die Europäische Union").
     name_like = [capitalised(t.text) and not (lang in ("de", "lb") and not acronym(t.text)
                                               and not is_adjectival(t.text, lang) and any(
-        toks[k].norm in DETERMINERS_DE and not (k and toks[k - 1].norm in CONNECTORS) and not re.search(r"[^\w\s]", text[toks[k].end : t.start])
+        toks[k].norm in DETERMINERS_DE and not (k and toks[k - 1].norm in CONNECTORS)   # "von der Leyen"
+        and not re.search(r"[^\w\s]", text[toks[k].end : t.start])
         and all(x.text.endswith(("e", "en", "er", "es", "em")) and not capitalised(x.text) for x in toks[k + 1 : i])
         for k in range(max(0, i - 3), i))) for i, t in enumerate(toks)]
     title = _title_case(toks)
@@ -246,7 +247,7 @@ def _trim_initial(part: list[int], toks: list[Tok], lang: str, seen: tuple[Count
     return part  # an unknown multiword name opening the sentence: "Shigeru Ishiba said ..."
 
 
-def _cut_lowercase_tail(text: str, t: Tok, lang: str) -> Tok:
+def _cut_compound_tail(text: str, t: Tok, lang: str) -> Tok:
     """"NATO-initiativ" -> "NATO": a compound's lowercase tail is not part of the name; nor, in German, a
     common noun's ("NATO-Gipfel", "Argos-Verkaufsstellen")."""
     parts = t.text.split("-")
