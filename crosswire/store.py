@@ -6,6 +6,9 @@ one writer; vectors as float32 BLOBs with the versioned name of the embedder
 that made them; a content hash so that storing the same article twice is a
 no-op. A file that is not ours (another application's database, or not SQLite
 at all) is refused and never written to.
+
+Beside the articles the store keeps the story index that listing stories reads
+(``storyindex.py``, migration 2), maintained by triggers within each write.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from . import storyindex
 from .errors import CrosswireError
 from .model import Article, Line, Sentence
 
@@ -54,6 +58,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX articles_published ON articles(published)",
         "CREATE INDEX articles_language ON articles(language)",
     ],
+    storyindex.migration(),  # 2: what listing stories needs, kept by triggers (storyindex.py)
 ]
 
 
@@ -103,6 +108,13 @@ class Store:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
+            # The story index's triggers call functions this connection registers, so they must
+            # run where SQLite is built to distrust functions named in a schema. Safe: every
+            # function crosswire registers is pure (no files, no side effects).
+            self.db.execute("PRAGMA trusted_schema = ON")
+            # So that a row deleted by INSERT OR REPLACE leaves the story index too.
+            self.db.execute("PRAGMA recursive_triggers = ON")
+            storyindex.register(self.db)
             self._migrate()
         except BaseException as exc:
             # Closed at once, not at garbage collection: a refused file keeps no handle, -wal or -shm.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -26,6 +26,7 @@ from .compare import CompareOptions, compare_pair
 from .index import VectorIndex, centre
 from .model import Article
 from .store import Store
+from .times import parse_time
 
 CLUSTERER_NAME = "crosswire.stream.v1"
 BATCH_CLUSTERER_NAME = "crosswire.batch-average-link.v1"
@@ -49,16 +50,6 @@ class StoryOptions:
             return False
         return abs((first - second).total_seconds()) > self.window_days * 86400
     window_days: float = 3.0    # a story goes quiet this long after its last dated article
-
-
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
 
 
 def index_path(store: Store) -> Path:

@@ -8,6 +8,9 @@ they were ingested when an article has no (readable) date. Its headline is
 chosen for the reader: the title, else the first story sentence, of one of its
 articles in the reader's language when it has one, else of its earliest article,
 and the headline's language is given with it.
+
+Listing sorts, filters and pages the stories in SQL over the store's story index
+(``storyindex.py``) and reads the articles of the stories it returns, no others.
 """
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ from .errors import CrosswireError
 from .language_codes import language_key
 from .readers import REQUEST_BODY
 from .store import Store
-from .stories import parse_time
+from .storyindex import NoMatch, has_words, searchable, words_match
+from .times import from_micros, parse_time, to_micros
 
 
 @dataclass
@@ -84,7 +88,7 @@ def _iso(stamp: datetime) -> str:
 
 def _contains_all(words: list[str]):
     def match(title: str | None, text: str | None) -> int:
-        haystack = f"{title or ''}\n{text or ''}".casefold()
+        haystack = searchable(title, text)
         return int(all(word in haystack for word in words))
     return match
 
@@ -118,45 +122,106 @@ def source_label(outlet: str | None, url: str | None, source: str | None, ext_id
 
 def list_stories(store: Store, *, language: str | None = None, since: str | date | datetime | None = None,
                  until: str | date | datetime | None = None, text: str | None = None,
-                 reader_lang: str | None = None, limit: int | None = None) -> list[StorySummary]:
+                 reader_lang: str | None = None, limit: int | None = None, offset: int = 0) -> list[StorySummary]:
     """The stories of the store, most recently active first (then the biggest).
 
     ``language``: only stories with an article in that language. ``text``: only
     stories with an article whose title or text contains every word of it, in
     any case. ``since``/``until``: only stories active on or after ``since``
-    (last seen) and begun on or before ``until`` (first seen).
+    (last seen) and begun on or before ``until`` (first seen). ``limit`` and
+    ``offset`` page the list; only the articles of the stories on the page are read.
     """
+    where = _where(store, language, since, until, text)
+    if where is None:
+        return []
+    clause, params = where
+    page = limit if limit is not None and limit > 0 else -1  # -1: no limit
+    chosen = [row[0] for row in store.db.execute(
+        f"SELECT s.id FROM stories s WHERE {clause}"
+        " ORDER BY s.last_seen_at DESC, s.size DESC, s.id DESC LIMIT ? OFFSET ?", [*params, page, max(offset, 0)])]
+    members = _members(store, chosen)
+    heads = _headlines(store, [(sid, _headline_member(members[sid], reader_lang)) for sid in chosen])
+    return [_summary(sid, members[sid], *heads[sid]) for sid in chosen]
+
+
+def count_stories(store: Store, *, language: str | None = None, since: str | date | datetime | None = None,
+                  until: str | date | datetime | None = None, text: str | None = None) -> int:
+    """How many stories ``list_stories`` gives with these filters and no limit."""
+    where = _where(store, language, since, until, text)
+    if where is None:
+        return 0
+    clause, params = where
+    return int(store.db.execute(f"SELECT count(*) FROM stories s WHERE {clause}", params).fetchone()[0])
+
+
+def _where(store: Store, language: str | None, since: str | date | datetime | None,
+           until: str | date | datetime | None, text: str | None) -> tuple[str, list[Any]] | None:
+    """The filters as a condition on ``stories s`` (over the story index), or None when nothing can match."""
     start, stop = parse_when(since), parse_when(until, end=True)
-    where = "story_id IS NOT NULL"
+    clauses, params = ["s.last_seen_at IS NOT NULL"], []  # NULL: no articles (any more)
+    if start:
+        clauses.append("s.last_seen_at >= ?")
+        params.append(to_micros(start))
+    if stop:
+        clauses.append("s.first_seen_at <= ?")
+        params.append(to_micros(stop))
+    wanted = language_key(language) if language else None
+    if wanted:
+        codes = [code for (code,) in store.db.execute("SELECT DISTINCT language FROM story_languages")
+                 if language_key(code) == wanted]
+        if not codes:
+            return None
+        clauses.append("EXISTS (SELECT 1 FROM story_languages l WHERE l.story_id = s.id"
+                       f" AND l.language IN ({','.join('?' * len(codes))}))")
+        params.extend(codes)
     words = (text or "").casefold().split()
     if words:
-        # Case-insensitive in every script (SQL LIKE only folds ASCII); a full-text index can replace it.
-        store.db.create_function("crosswire_contains_all", 2, _contains_all(words), deterministic=True)
-        where += (" AND story_id IN (SELECT story_id FROM articles"
-                  " WHERE story_id IS NOT NULL AND crosswire_contains_all(title, text))")
-    rows = store.db.execute(
-        "SELECT id, ext_id, story_id, title, outlet, url, source, language, published, ingested_at"
-        f" FROM articles WHERE {where} ORDER BY id")
+        clause = _text_clause(store, words, params)
+        if clause is None:
+            return None
+        clauses.append(clause)
+    return " AND ".join(clauses), params
+
+
+def _text_clause(store: Store, words: list[str], params: list[Any]) -> str | None:
+    """Stories with an article holding every word: the words index answers what it can, Python the rest."""
+    query, rest = None, words
+    if has_words(store.db):
+        try:
+            query, rest = words_match(store.db, words)
+        except NoMatch:
+            return None
+    if rest:
+        # Case-insensitive in every script: SQL LIKE only folds ASCII.
+        store.db.create_function("crosswire_contains_all", 2, _contains_all(rest), deterministic=True)
+    if query and not rest:
+        params.append(query)
+        return ("s.id IN (SELECT m.story_id FROM story_members m WHERE m.article_id IN"
+                " (SELECT rowid FROM article_words WHERE article_words MATCH ?))")
+    if query:
+        params.append(query)
+        return ("s.id IN (SELECT m.story_id FROM story_members m JOIN articles a ON a.id = m.article_id"
+                " WHERE m.article_id IN (SELECT rowid FROM article_words WHERE article_words MATCH ?)"
+                " AND crosswire_contains_all(a.title, a.text))")
+    return ("s.id IN (SELECT m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id"
+            " WHERE crosswire_contains_all(a.title, a.text))")
+
+
+def _members(store: Store, story_ids: list[int]) -> dict[int, list[_Member]]:
+    """The articles of these stories, in id order."""
     members: dict[int, list[_Member]] = defaultdict(list)
-    for row in rows:
-        when = parse_time(row["published"]) or parse_time(row["ingested_at"]) or datetime.min.replace(tzinfo=timezone.utc)
-        members[row["story_id"]].append(_Member(row["id"], row["ext_id"], row["title"], row["language"],
-                                                source_label(row["outlet"], row["url"], row["source"], row["ext_id"]),
-                                                when))
-    wanted = language_key(language) if language else None
-    chosen: list[tuple[int, list[_Member]]] = []
-    for story_id, group in members.items():
-        if wanted and not any(language_key(m.language) == wanted for m in group):
-            continue
-        first, last = min(m.when for m in group), max(m.when for m in group)
-        if (start and last < start) or (stop and first > stop):
-            continue
-        chosen.append((story_id, group))
-    chosen.sort(key=lambda item: (max(m.when for m in item[1]), len(item[1]), item[0]), reverse=True)
-    if limit is not None and limit > 0:
-        chosen = chosen[:limit]
-    heads = _headlines(store, [(sid, _headline_member(group, reader_lang)) for sid, group in chosen])
-    return [_summary(story_id, group, *heads[story_id]) for story_id, group in chosen]
+    for start in range(0, len(story_ids), 500):  # SQLite caps the number of parameters
+        chunk = story_ids[start:start + 500]
+        rows = store.db.execute(
+            "SELECT a.id, a.ext_id, m.story_id, a.title, a.outlet, a.url, a.source, a.language, m.seen_at"
+            " FROM story_members m JOIN articles a ON a.id = m.article_id"
+            f" WHERE m.story_id IN ({','.join('?' * len(chunk))}) ORDER BY a.id", chunk)
+        for row in rows:
+            members[row["story_id"]].append(_Member(row["id"], row["ext_id"], row["title"], row["language"],
+                                                    source_label(row["outlet"], row["url"], row["source"],
+                                                                 row["ext_id"]),
+                                                    from_micros(row["seen_at"])))
+    return members
 
 
 def _headline_member(group: list[_Member], reader_lang: str | None) -> _Member:

@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 
 from conftest import foreign_sqlite
+from story_support import build, expected_state, index_state, old_list_stories
 from crosswire.ingest import ingest_articles
 from crosswire.model import Article
 from crosswire.pipeline import Pipeline
 from crosswire.readers import read_path
 from crosswire.store import APPLICATION_ID, MIGRATIONS, Store, StoreError, content_hash
+from crosswire.storyview import list_stories
 
 
 @pytest.fixture
@@ -58,6 +60,32 @@ def test_reopening_migrates_nothing_and_keeps_the_data(tmp_path: Path, nb_articl
         assert store.count() == 1
         assert store.article(row_id).text == nb_article.text
         assert store.story_members(1) == [row_id]
+    assert pragma(path, "user_version") == len(MIGRATIONS)
+
+
+def test_a_store_of_schema_1_upgrades_in_place(tmp_path: Path, hash_pipeline: Pipeline,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store from before the story index (articles and stories only) gains it on opening,
+    filled from its rows; nothing stored changes and the listing is what it was."""
+    path = tmp_path / "old.db"
+    monkeypatch.setattr("crosswire.store.MIGRATIONS", MIGRATIONS[:1])
+    with Store(path) as old:
+        build(old, hash_pipeline)
+        articles = [dict(r) for r in old.db.execute("SELECT * FROM articles ORDER BY id")]
+        stories = [dict(r) for r in old.db.execute("SELECT * FROM stories ORDER BY id")]
+        listing = [s.to_dict() for s in old_list_stories(old)]
+        greek = [s.to_dict() for s in old_list_stories(old, text="ΟΔΥΣΣΕΑΣ", language="el")]
+    assert pragma(path, "user_version") == 1
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert [dict(r) for r in store.db.execute("SELECT * FROM articles ORDER BY id")] == articles
+        assert [{k: r[k] for k in stories[0]} for r in store.db.execute("SELECT * FROM stories ORDER BY id")] == stories
+        assert index_state(store) == expected_state(store)
+        assert [s.to_dict() for s in list_stories(store)] == listing
+        assert [s.to_dict() for s in list_stories(store, text="ΟΔΥΣΣΕΑΣ", language="el")] == greek != []
+        with store.transaction():  # and it is kept from then on
+            store.db.execute("UPDATE articles SET story_id = 1 WHERE story_id IS NULL")
+        assert index_state(store) == expected_state(store)
     assert pragma(path, "user_version") == len(MIGRATIONS)
 
 

@@ -24,7 +24,7 @@ from ..comparison import Comparison
 from ..errors import CrosswireError
 from ..report import Report, build_report
 from ..stories import parse_time
-from ..storyview import list_stories, parse_when, story_comparison
+from ..storyview import count_stories, list_stories, parse_when, story_comparison
 from .errors import ApiError
 from .intake import parse_body, store_articles
 from .openapi import document
@@ -173,11 +173,12 @@ def make_routes(state: ServerState) -> list[Route]:
 
         def build() -> bytes:
             store = state.store()
-            found = list_stories(store, language=lang, since=since, until=until, text=q, reader_lang=reader_lang)
-            page = found[offset:offset + limit]
+            page = list_stories(store, language=lang, since=since, until=until, text=q, reader_lang=reader_lang,
+                                limit=limit, offset=offset)
+            total = count_stories(store, language=lang, since=since, until=until, text=q)
             days = timelines(store, [s.id for s in page])
             return json_bytes({"stories": [{**s.to_dict(), "timeline": days.get(s.id, [])} for s in page],
-                               "total": len(found), "offset": offset, "limit": limit})
+                               "total": total, "offset": offset, "limit": limit})
 
         return json_response(state.cached(key, build))
 
