@@ -1,0 +1,367 @@
+"""Listing stories at 10k and 100k stored articles: over the story index, against reading every article.
+
+``storyview.list_stories`` used to read every article row (id, ext_id, story_id,
+title, outlet, url, source, language, published, ingested_at) and group them in
+Python on each call, whatever the page size, and ran its text filter as a
+Python function over the title and text of every article. It now sorts,
+filters and pages the stories in SQL over the story index
+(``crosswire/storyindex.py``: per-story size and span, languages, a trigram
+full-text index of the casefolded texts, all kept by triggers) and reads the
+articles of the stories shown only. ``old_list_stories`` below is the function
+as it was, the baseline, run on the same store in the same run; every new
+answer is checked equal to the old one.
+
+The store: NTREX-128 documents (../shared/data/ntrex128, real text in 128
+languages and many scripts; synthetic multi-script text without it) as
+articles in stories of 1-8 languages of one document, each story over up to 3
+days, stories starting over 90 days in id order, 2% of the articles undated; a
+title on 3 articles out of 4 (else the headline is read from the analysis);
+one sentence per line with fake 384-d sentence vectors, as an ingest stores
+them (~27 kB of vectors per article). It is written as a schema-1 store (before
+the story index) through ``Store`` and then opened, which runs migration 2:
+that upgrade is timed too ("migrate s"), and so is the write of one assigned
+article (add_article + new_story + set_story, a transaction each) before and
+after it (the triggers' cost).
+
+Rows: ``list_stories(..., limit=20)`` with no filter, a language filter, text
+filters (a word in ~1% of the articles, a word in many, a two-character CJK
+word, which the trigram index answers through its vocabulary), and a since
+filter (the last 3 days); and the server's page (``GET /api/stories``: 20
+stories and the total), which used to build every story's summary and slice.
+Median ms over --repeats calls after one warm-up call (the OS page cache warm).
+
+"stories" is how many stories the filter gives in all (``count_stories``).
+"MB" counts the store's files (with the -wal of the 200 timed writes).
+Measured here on 2 cores, with another job on the machine at times (load
+average 0.0 at the start, 1.0 at the end), NTREX-128 text:
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/stories_list.py --sizes 10000,100000
+
+    articles                                call  stories  old ms  new ms  speed-up
+    --------  ----------------------------------  -------  ------  ------  --------
+    10,000                list_stories no filter     3457   118.1    0.47      249x
+    10,000              list_stories language=nb       74   117.7    1.17      101x
+    10,000             list_stories text='about'      142   203.1    1.13      180x
+    10,000             list_stories text='trump'      503   200.0    1.93      104x
+    10,000                list_stories text='日本'        4   195.9    0.29      679x
+    10,000         list_stories since=2025-05-29      762   111.7    0.48      232x
+    10,000    GET /api/stories page (20 + total)     3457   249.8    0.99      252x
+    100,000               list_stories no filter    31023  1840.3    0.45     4111x
+    100,000             list_stories language=nb      768  1718.1    4.33      397x
+    100,000            list_stories text='about'     1517  2417.8    6.71      360x
+    100,000            list_stories text='trump'     4692  2652.3   14.43      184x
+    100,000               list_stories text='日本'       31  1810.0    0.74     2432x
+    100,000        list_stories since=2025-05-29     3967  1291.2    0.52     2495x
+    100,000   GET /api/stories page (20 + total)    31023  3062.4    1.58     1938x
+
+    articles  stories  MB schema 1  MB schema 2  migrate s  write ms old  write ms new
+    --------  -------  -----------  -----------  ---------  ------------  ------------
+    10,000      3,457          351          429        9.5          0.38          1.02
+    100,000    31,023         3436         4090      101.0          0.37          2.31
+
+At 100k the old listing costs 1.3-3.1 s whatever the page, as it reads every
+article row (their story_id and ingested_at sit past the vectors, so every
+overflow page is read); the new one 0.45-14 ms, the most for a text filter
+matching many articles (10.5k for 'trump': their 4,692 stories are sorted in full).
+The index costs ~19% of the store (mostly the trigram index, ~2x the text) and
+0.6-1.9 ms more per article written (1.4-3.6 ms in an earlier run under more
+load), next to ~560 ms to analyse an article with the default model on one core
+here. Upgrading a 100k store takes under two minutes, once (the trigram index
+of every text).
+
+Run from the repository root; 10k + 100k take about 8 minutes on 2 cores and
+~4 GB of temporary disk (--tmpdir).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from common import table  # noqa: E402
+
+from crosswire import store as store_module  # noqa: E402
+from crosswire.errors import CrosswireError  # noqa: E402
+from crosswire.language_codes import language_key  # noqa: E402
+from crosswire.model import Article, Sentence  # noqa: E402
+from crosswire.ntrex import Ntrex  # noqa: E402
+from crosswire.store import MIGRATIONS, Store  # noqa: E402
+from crosswire.stories import CLUSTERER_NAME, parse_time  # noqa: E402
+from crosswire.storyview import (StorySummary, _headline_member, _headlines, _Member,  # noqa: E402
+                                 _summary, count_stories, list_stories, parse_when, source_label)
+
+DIM = 384
+EMBEDDER = "bench.fake.v1"
+PAGE = 20
+NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
+
+
+# -- the baseline: list_stories before the story index, as it was -------------------------------
+
+def _contains_all(words: list[str]):
+    def match(title: str | None, text: str | None) -> int:
+        haystack = f"{title or ''}\n{text or ''}".casefold()
+        return int(all(word in haystack for word in words))
+    return match
+
+
+def old_list_stories(store: Store, *, language: str | None = None, since: str | date | datetime | None = None,
+                     until: str | date | datetime | None = None, text: str | None = None,
+                     reader_lang: str | None = None, limit: int | None = None) -> list[StorySummary]:
+    start, stop = parse_when(since), parse_when(until, end=True)
+    where = "story_id IS NOT NULL"
+    words = (text or "").casefold().split()
+    if words:
+        store.db.create_function("crosswire_contains_all_old", 2, _contains_all(words), deterministic=True)
+        where += (" AND story_id IN (SELECT story_id FROM articles"
+                  " WHERE story_id IS NOT NULL AND crosswire_contains_all_old(title, text))")
+    rows = store.db.execute(
+        "SELECT id, ext_id, story_id, title, outlet, url, source, language, published, ingested_at"
+        f" FROM articles WHERE {where} ORDER BY id")
+    members: dict[int, list[_Member]] = defaultdict(list)
+    for row in rows:
+        when = parse_time(row["published"]) or parse_time(row["ingested_at"]) or datetime.min.replace(tzinfo=timezone.utc)
+        members[row["story_id"]].append(_Member(row["id"], row["ext_id"], row["title"], row["language"],
+                                                source_label(row["outlet"], row["url"], row["source"], row["ext_id"]),
+                                                when))
+    wanted = language_key(language) if language else None
+    chosen: list[tuple[int, list[_Member]]] = []
+    for story_id, group in members.items():
+        if wanted and not any(language_key(m.language) == wanted for m in group):
+            continue
+        first, last = min(m.when for m in group), max(m.when for m in group)
+        if (start and last < start) or (stop and first > stop):
+            continue
+        chosen.append((story_id, group))
+    chosen.sort(key=lambda item: (max(m.when for m in item[1]), len(item[1]), item[0]), reverse=True)
+    if limit is not None and limit > 0:
+        chosen = chosen[:limit]
+    heads = _headlines(store, [(sid, _headline_member(group, reader_lang)) for sid, group in chosen])
+    return [_summary(story_id, group, *heads[story_id]) for story_id, group in chosen]
+
+
+# -- the store ------------------------------------------------------------------------------------
+
+Docs = dict[int, list[tuple[str, list[str]]]]  # document -> (language, lines) in each language
+
+
+def documents() -> tuple[Docs, str]:
+    """Every document in every language, and where they came from."""
+    try:
+        corpus = Ntrex()
+    except CrosswireError:
+        return synthetic(), "synthetic text (NTREX-128 not found)"
+    docs: Docs = defaultdict(list)
+    languages = sorted(set(corpus.languages()))
+    for lang in languages:
+        for k, item in enumerate(corpus.articles(lang)):
+            docs[k].append((lang, item.text.split("\n")))
+    return docs, f"NTREX-128 ({len(languages)} languages x {len(corpus.documents)} documents)"
+
+
+def synthetic(n_docs: int = 120) -> Docs:
+    rng = random.Random(1)
+    alphabet = {"eng": "etaoinshrdlu", "nob": "etaoinsæøå", "arb": "اليمونتبرس", "zho-CN": "日本中国人大东京会政府",
+                "rus": "оеаинтсвлк", "ell": "αοεινσςτρκ", "deu": "enisratdßü"}
+    docs: Docs = defaultdict(list)
+    for k in range(n_docs):
+        for lang, letters in alphabet.items():
+            word = lambda: "".join(rng.choice(letters) for _ in range(rng.randint(2, 9)))  # noqa: E731
+            docs[k].append((lang, [" ".join(word() for _ in range(rng.randint(8, 25))) for _ in range(16)]))
+    return docs
+
+
+def vector_pool(seed: int) -> np.ndarray:
+    """Unit vectors the fake sentence vectors are drawn from (SQLite does not dedupe them)."""
+    pool = np.random.default_rng(seed).standard_normal((4096, DIM)).astype(np.float32)
+    return pool / np.linalg.norm(pool, axis=1, keepdims=True)
+
+
+def build(path: Path, n: int, docs: Docs, seed: int = 0) -> tuple[float, float]:
+    """A schema-1 store of n articles; returns (seconds, median ms to write one more assigned article)."""
+    rng, pool = random.Random(seed), vector_pool(seed)
+    saved = store_module.MIGRATIONS
+    store_module.MIGRATIONS = MIGRATIONS[:1]  # the store as it was before the story index
+    try:
+        start = time.perf_counter()
+        with Store(path) as store:
+            store.db.execute("PRAGMA wal_autocheckpoint = 10000")
+            written, story = 0, 0
+            while written < n:
+                with store.transaction():
+                    target = min(written + 5000, n)
+                    while written < target:
+                        size = min(rng.choice((1, 1, 2, 2, 3, 4, 5, 8)), target - written)
+                        begin = NOW - timedelta(days=90) + timedelta(days=90 * written / n)
+                        sid = store.new_story(CLUSTERER_NAME)
+                        for lang, lines in rng.sample(docs[story % len(docs)], size):
+                            when = begin + timedelta(minutes=rng.randint(0, 3 * 24 * 60))
+                            store.add_article(article(written, story, lang, lines, when, rng, pool), sid)
+                            written += 1
+                        story += 1
+                if n > 20_000:
+                    print(f"  {written:,}/{n:,} written, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+            seconds = time.perf_counter() - start
+            store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            write_ms = time_writes(store, docs, rng, pool)
+        return seconds, write_ms
+    finally:
+        store_module.MIGRATIONS = saved
+
+
+def article(i: int, story: int, lang: str, lines: list[str], when: datetime, rng: random.Random,
+            pool: np.ndarray) -> Article:
+    vectors = pool[[rng.randrange(len(pool)) for _ in lines]]
+    sentences = [Sentence(id=k, line=k + 1, text=line, language=lang, vector=v)
+                 for k, (line, v) in enumerate(zip(lines, vectors))]
+    titled = i % 4 != 3
+    return Article(
+        id=f"{lang}.{i}", text="\n".join([*lines, f"Ref {story}."]), source=f"bench:{i}",
+        title=f"{lines[0][:120]} ({story})" if titled else None, outlet=f"Outlet {rng.randrange(60)}",
+        published=None if rng.random() < 0.02 else when.strftime("%Y-%m-%dT%H:%M:%SZ"), language=lang,
+        sentences=sentences, vector=vectors.mean(axis=0), embedder=EMBEDDER)
+
+
+def time_writes(store: Store, docs: Docs, rng: random.Random, pool: np.ndarray, count: int = 200) -> float:
+    """Median ms of add_article + new_story + set_story, one transaction each (as an ingest assigns)."""
+    times = []
+    for k in range(count):
+        lang, lines = rng.choice(docs[rng.randrange(len(docs))])
+        item = article(10**9 + k, -1, lang, lines, NOW, rng, pool)
+        item.title = f"write {k} {time.time_ns()}"  # a new content hash on each call
+        start = time.perf_counter()
+        with store.transaction():
+            row = store.add_article(item)
+            store.set_story(row, store.new_story(CLUSTERER_NAME))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+# -- measuring --------------------------------------------------------------------------------------
+
+def median_ms(call: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    result = call()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000, result
+
+
+def pick_words(store: Store) -> tuple[str, str]:
+    """A word of 5+ letters in ~1% of the articles, and the one in most articles (from a sample of 2,000)."""
+    counts: dict[str, int] = defaultdict(int)
+    rows = store.db.execute("SELECT title, text FROM articles ORDER BY id LIMIT 2000").fetchall()
+    for title, text in rows:
+        for word in set(f"{title or ''} {text}".casefold().split()):
+            if word.isalpha() and len(word) >= 5:
+                counts[word] += 1
+    ranked = sorted(counts, key=lambda w: (-counts[w], w))
+    rare = min(ranked, key=lambda w: (abs(counts[w] - len(rows) // 100), w))
+    return rare, ranked[0]
+
+
+def measure(path: Path, n: int, repeats: int) -> tuple[list[list[str]], dict[str, float]]:
+    with Store(path) as store:
+        rare, common = pick_words(store)
+        matches = lambda word: store.db.execute(  # noqa: E731
+            "SELECT count(*) FROM article_words WHERE article_words MATCH ?", (f'"{word}"',)).fetchone()[0]
+        print(f"[{n:,}] text filters: {rare!r} in {matches(rare):,} articles, {common!r} in {matches(common):,}",
+              file=sys.stderr)
+        since = (NOW - timedelta(days=3)).strftime("%Y-%m-%d")
+        cases: list[tuple[str, dict[str, Any]]] = [
+            ("no filter", {}),
+            ("language=nb", {"language": "nb"}),
+            (f"text={rare!r}", {"text": rare}),
+            (f"text={common!r}", {"text": common}),
+            ("text='日本'", {"text": "日本"}),
+            (f"since={since}", {"since": since}),
+        ]
+        rows = []
+        old_repeats = max(3, repeats // 3) if n > 50_000 else repeats
+        for name, filters in cases:
+            old_ms, old = median_ms(lambda: old_list_stories(store, limit=PAGE, **filters), old_repeats)
+            new_ms, new = median_ms(lambda: list_stories(store, limit=PAGE, **filters), repeats)
+            assert [s.to_dict() for s in new] == [s.to_dict() for s in old], name
+            total = count_stories(store, **filters)
+            rows.append([f"{n:,}", f"list_stories {name}", str(total), f"{old_ms:.1f}", f"{new_ms:.2f}",
+                         f"{old_ms / new_ms:.0f}x"])
+
+        def old_page() -> tuple[list[StorySummary], int]:
+            found = old_list_stories(store)
+            return found[:PAGE], len(found)
+
+        def new_page() -> tuple[list[StorySummary], int]:
+            return list_stories(store, limit=PAGE), count_stories(store)
+
+        old_ms, old = median_ms(old_page, old_repeats)
+        new_ms, new = median_ms(new_page, repeats)
+        assert ([s.to_dict() for s in new[0]], new[1]) == ([s.to_dict() for s in old[0]], old[1])
+        rows.append([f"{n:,}", "GET /api/stories page (20 + total)", str(new[1]), f"{old_ms:.1f}", f"{new_ms:.2f}",
+                     f"{old_ms / new_ms:.0f}x"])
+        stats = {"stories": store.db.execute("SELECT count(*) FROM stories WHERE size > 0").fetchone()[0]}
+    return rows, stats
+
+
+def size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000", help="comma-separated store sizes (default 10000,100000)")
+    ap.add_argument("--repeats", type=int, default=15, help="timed calls per case (a third for the old one above 50k)")
+    ap.add_argument("--tmpdir", default=None, help="folder for the temporary stores")
+    args = ap.parse_args()
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    docs, origin = documents()
+    tmp = Path(tempfile.mkdtemp(prefix="stories_list.", dir=args.tmpdir))
+    print(f"stories_list: {origin}; load average {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores; "
+          f"stores in {tmp}", file=sys.stderr)
+    rows, builds = [], []
+    try:
+        for n in sizes:
+            path = tmp / f"store-{n}.db"
+            print(f"[{n:,}] writing a schema-1 store ...", file=sys.stderr)
+            build_s, write_old = build(path, n, docs)
+            before = size_mb(path)
+            start = time.perf_counter()
+            with Store(path) as store:  # migration 2: the story index, filled from the rows
+                migrate_s = time.perf_counter() - start
+                store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                write_new = time_writes(store, docs, random.Random(1), vector_pool(1))
+            print(f"[{n:,}] built in {build_s:.0f} s, migrated in {migrate_s:.1f} s; measuring ...", file=sys.stderr)
+            found, stats = measure(path, n, args.repeats)
+            rows.extend(found)
+            builds.append([f"{n:,}", f"{stats['stories']:,}", f"{before:.0f}", f"{size_mb(path):.0f}",
+                           f"{migrate_s:.1f}", f"{write_old:.2f}", f"{write_new:.2f}"])
+            for p in tmp.glob(path.name + "*"):
+                p.unlink()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"Listing stories, limit {PAGE}: before the story index (old) and with it (new), median ms; "
+          f"{origin}; load average {os.getloadavg()[0]:.1f}\n")
+    print(table(rows, ["articles", "call", "stories", "old ms", "new ms", "speed-up"]))
+    print()
+    print(table(builds, ["articles", "stories", "MB schema 1", "MB schema 2", "migrate s", "write ms old",
+                         "write ms new"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
