@@ -7,7 +7,7 @@ Python function over the title and text of every article. It now sorts,
 filters and pages the stories in SQL over the story index
 (``crosswire/storyindex.py``: per-story size and span, languages, a trigram
 full-text index of the casefolded texts, all kept by triggers) and reads the
-articles of the stories shown only. ``old_list_stories`` below is the function
+articles of the stories shown only. ``old_list_stories`` (tests/story_support.py) is the function
 as it was, the baseline, run on the same store in the same run; every new
 answer is checked equal to the old one.
 
@@ -83,7 +83,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -96,13 +96,11 @@ from common import table  # noqa: E402
 
 from crosswire import store as store_module  # noqa: E402
 from crosswire.errors import CrosswireError  # noqa: E402
-from crosswire.language_codes import language_key  # noqa: E402
 from crosswire.model import Article, Sentence  # noqa: E402
 from crosswire.ntrex import Ntrex  # noqa: E402
 from crosswire.store import MIGRATIONS, Store  # noqa: E402
-from crosswire.stories import CLUSTERER_NAME, parse_time  # noqa: E402
-from crosswire.storyview import (StorySummary, _headline_member, _headlines, _Member,  # noqa: E402
-                                 _summary, count_stories, list_stories, parse_when, source_label)
+from crosswire.stories import CLUSTERER_NAME  # noqa: E402
+from crosswire.storyview import StorySummary, count_stories, list_stories  # noqa: E402
 
 DIM = 384
 EMBEDDER = "bench.fake.v1"
@@ -110,48 +108,8 @@ PAGE = 20
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
 
-# -- the baseline: list_stories before the story index, as it was -------------------------------
-
-def _contains_all(words: list[str]):
-    def match(title: str | None, text: str | None) -> int:
-        haystack = f"{title or ''}\n{text or ''}".casefold()
-        return int(all(word in haystack for word in words))
-    return match
-
-
-def old_list_stories(store: Store, *, language: str | None = None, since: str | date | datetime | None = None,
-                     until: str | date | datetime | None = None, text: str | None = None,
-                     reader_lang: str | None = None, limit: int | None = None) -> list[StorySummary]:
-    start, stop = parse_when(since), parse_when(until, end=True)
-    where = "story_id IS NOT NULL"
-    words = (text or "").casefold().split()
-    if words:
-        store.db.create_function("crosswire_contains_all_old", 2, _contains_all(words), deterministic=True)
-        where += (" AND story_id IN (SELECT story_id FROM articles"
-                  " WHERE story_id IS NOT NULL AND crosswire_contains_all_old(title, text))")
-    rows = store.db.execute(
-        "SELECT id, ext_id, story_id, title, outlet, url, source, language, published, ingested_at"
-        f" FROM articles WHERE {where} ORDER BY id")
-    members: dict[int, list[_Member]] = defaultdict(list)
-    for row in rows:
-        when = parse_time(row["published"]) or parse_time(row["ingested_at"]) or datetime.min.replace(tzinfo=timezone.utc)
-        members[row["story_id"]].append(_Member(row["id"], row["ext_id"], row["title"], row["language"],
-                                                source_label(row["outlet"], row["url"], row["source"], row["ext_id"]),
-                                                when))
-    wanted = language_key(language) if language else None
-    chosen: list[tuple[int, list[_Member]]] = []
-    for story_id, group in members.items():
-        if wanted and not any(language_key(m.language) == wanted for m in group):
-            continue
-        first, last = min(m.when for m in group), max(m.when for m in group)
-        if (start and last < start) or (stop and first > stop):
-            continue
-        chosen.append((story_id, group))
-    chosen.sort(key=lambda item: (max(m.when for m in item[1]), len(item[1]), item[0]), reverse=True)
-    if limit is not None and limit > 0:
-        chosen = chosen[:limit]
-    heads = _headlines(store, [(sid, _headline_member(group, reader_lang)) for sid, group in chosen])
-    return [_summary(story_id, group, *heads[story_id]) for story_id, group in chosen]
+# The baseline: list_stories before the story index, as it was; the tests hold the new one to it.
+from tests.story_support import old_list_stories  # noqa: E402
 
 
 # -- the store ------------------------------------------------------------------------------------
