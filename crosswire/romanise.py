@@ -47,6 +47,8 @@ def romanise(word: str, language: str | None = None) -> str:
 @lru_cache(maxsize=65536)
 def _romanise_cached(word: str, lcode: str | None) -> str:
     assert _uroman is not None
+    if lcode == "ell":  # γκ is the g of foreign names (Ντιέγκο: Diego; uroman writes "ng")
+        word = word.replace("γκ", "γ").replace("Γκ", "Γ").replace("ΓΚ", "Γ")
     try:
         out = _uroman.romanize_string(word, lcode=lcode)
     except Exception:  # uroman has no rule for some odd input: fall back to stripping accents
@@ -109,7 +111,8 @@ _SCRIPT_FIXES = {
     "amh": lambda r: re.sub(r"(?<![e])e(?!e)", "", r), "tir": lambda r: re.sub(r"(?<![e])e(?!e)", "", r),
     # Cyrillic х stands for a foreign h ("Хэмилтон"), not the kh of Arabic خ.
     **{c: (lambda r: r.replace("kh", "h")) for c in ("rus", "ukr", "bul", "srp", "mkd", "bel", "kaz")},
-    "ell": lambda r: r.replace("tz", "j"),   # Τζόνσον: Johnson
+    # Τζόνσον: Johnson; χ is the h of foreign names (Χόλλυ: Holly), not the ch that reads s.
+    "ell": lambda r: r.replace("tz", "j").replace("ch", "h"),
     "zho": lambda r: r.replace("x", "s").replace("q", "ch"),   # pinyin x, q: 约翰逊 "yuehanxun", 布雷克西特
 }
 

@@ -120,3 +120,12 @@ def test_hebrew_geresh_stays_in_the_word_and_bet_is_read_b_or_v(ntrex):
         en, he = doc(ntrex, document, "eng"), doc(ntrex, document, "heb")
         entities = link_entities([en, he])
         assert on_line(holder(entities, en, line, english), he, line) == [hebrew], english
+
+
+def test_greek_chi_is_h_and_gamma_kappa_is_g_in_foreign_names(ntrex):
+    # Μπέρμινχαμ: χ is the h of Birmingham; Ντιέγκο: γκ is the g of Diego (uroman wrote "ch" and "ng").
+    for document, line, english, greek in (("reuters.218882", 3, "Birmingham", "Μπέρμινχαμ"),
+                                           ("upi.176266", 4, "San Diego", "Ντιέγκο")):
+        en, el = doc(ntrex, document, "eng"), doc(ntrex, document, "ell")
+        entities = link_entities([en, el])
+        assert on_line(holder(entities, en, line, english), el, line) == [greek], english
