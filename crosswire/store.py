@@ -62,6 +62,11 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 
+
+def id_chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Ids in chunks small enough for one ``IN (?, ...)``: SQLite caps the number of parameters."""
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
 class StoreError(CrosswireError):
     """The database file cannot be used (corrupt, foreign, or from a newer crosswire)."""
 
@@ -254,8 +259,7 @@ class Store:
 
     def vectors_of(self, row_ids: list[int], batch: int = 500) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
         """(row ids, article vectors, languages) of the given rows, in batches, as ``iter_vectors`` gives them."""
-        for start in range(0, len(row_ids), batch):  # SQLite caps the number of parameters
-            chunk = row_ids[start:start + batch]
+        for chunk in id_chunks(row_ids, batch):
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(f"SELECT id, vector, language FROM articles WHERE id IN ({marks}) ORDER BY id",
                                    chunk).fetchall()

@@ -25,7 +25,7 @@ import numpy as np
 from .compare import CompareOptions, compare_pair
 from .index import VectorIndex, centre
 from .model import Article
-from .store import Store
+from .store import Store, id_chunks
 from .times import parse_time
 
 CLUSTERER_NAME = "crosswire.stream.v1"
@@ -133,12 +133,12 @@ class StoryAssigner:
 
     def _learn(self, keys: list[int]) -> None:
         """Read the stories of these articles, and those stories' last dates, when not known yet."""
-        for chunk in _chunks([k for k in keys if k not in self.story_of]):
+        for chunk in id_chunks([k for k in keys if k not in self.story_of]):
             for row in self.store.db.execute(f"SELECT id, story_id FROM articles WHERE id IN ({_marks(chunk)})"
                                              " AND story_id IS NOT NULL", chunk):
                 self.story_of[row["id"]] = row["story_id"]
         stories = sorted({self.story_of[k] for k in keys if k in self.story_of} - self._dated)
-        for chunk in _chunks(stories):
+        for chunk in id_chunks(stories):
             for row in self.store.db.execute(f"SELECT story_id, published FROM articles"
                                              f" WHERE story_id IN ({_marks(chunk)})", chunk):
                 self._touch(row["story_id"], parse_time(row["published"]))
@@ -193,11 +193,6 @@ class StoryAssigner:
         self.cache.put(article_id, article)
         vector = centre(article.vector[None, :], [article.language], self.embedder)
         self.index.add(np.array([article_id]), vector)
-
-
-def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    """Ids in chunks SQLite takes as parameters."""
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 def _marks(ids: list[int]) -> str:

@@ -27,7 +27,7 @@ from .comparison import Comparison
 from .errors import CrosswireError
 from .language_codes import language_key
 from .readers import REQUEST_BODY
-from .store import Store
+from .store import Store, id_chunks
 from .storyindex import NoMatch, has_words, searchable, words_match
 from .times import from_micros, parse_time, to_micros
 
@@ -210,8 +210,7 @@ def _text_clause(store: Store, words: list[str], params: list[Any]) -> str | Non
 def _members(store: Store, story_ids: list[int]) -> dict[int, list[_Member]]:
     """The articles of these stories, in id order."""
     members: dict[int, list[_Member]] = defaultdict(list)
-    for start in range(0, len(story_ids), 500):  # SQLite caps the number of parameters
-        chunk = story_ids[start:start + 500]
+    for chunk in id_chunks(story_ids):
         rows = store.db.execute(
             "SELECT a.id, a.ext_id, m.story_id, a.title, a.outlet, a.url, a.source, a.language, m.seen_at"
             " FROM story_members m JOIN articles a ON a.id = m.article_id"
@@ -238,8 +237,7 @@ def _headlines(store: Store, picks: list[tuple[int, _Member]]) -> dict[int, tupl
     """Story id -> (headline, its language): the member's title, else its first story sentence."""
     need = [m.id for _, m in picks if not m.title]
     first_sentence: dict[int, str] = {}
-    for start in range(0, len(need), 500):  # SQLite caps the number of parameters
-        chunk = need[start:start + 500]
+    for chunk in id_chunks(need):
         marks = ",".join("?" * len(chunk))
         for row in store.db.execute(f"SELECT id, analysis FROM articles WHERE id IN ({marks})", chunk):
             sentences = json.loads(row["analysis"]).get("sentences", [])
