@@ -36,7 +36,7 @@ def romanise(word: str, language: str | None = None) -> str:
     if word.isascii():
         return word.lower()
     lcode = _UROMAN_CODES.get((language or "").split("-")[0])
-    if lcode == "heb" and any("\u05d0" <= c <= "\u05ea" for c in word):
+    if lcode == "heb" and _hebrew_letters(word):
         return hebrew_spellings(word)[0]
     global _uroman
     if _uroman is None:
@@ -70,6 +70,10 @@ _HEBREW = {"א": "a", "ג": "g", "ד": "d", "ה": "h", "ו": "u", "ז": "z", "ח
 _HEBREW_GERESH = {"ג": "j", "ז": "zh", "צ": "ch", "ץ": "ch", "ת": "th"}
 _GERESH = "\u05f3'‘’`"
 _GERSHAYIM = "\u05f4\"“”"
+
+
+def _hebrew_letters(word: str) -> bool:
+    return any("\u05d0" <= c <= "\u05ea" for c in word)
 
 
 @lru_cache(maxsize=65536)
@@ -162,7 +166,7 @@ def word_keys(word: str, lang: str) -> list[str]:
     norm = normalise(base)
     if any("\u0600" <= c <= "\u06ff" for c in norm):
         forms = [norm] + [norm[len(p):] for p in ARABIC_CLITICS if norm.startswith(p) and len(norm) - len(p) >= 2]
-    if lang in ("he", "iw") and any("\u05d0" <= c <= "\u05ea" for c in base):
+    if lang in ("he", "iw") and _hebrew_letters(base):
         return list(dict.fromkeys(k for f in forms if f for k in map(phonetic, hebrew_spellings(f)) if k))
     return list(dict.fromkeys(k for k in (phonetic(romanise(f, lang)) for f in forms if f) if k))
 

@@ -23,8 +23,8 @@ from .. import __version__
 from ..comparison import Comparison
 from ..errors import CrosswireError
 from ..report import Report, build_report
-from ..stories import parse_time
 from ..storyview import count_stories, list_stories, parse_when, story_comparison
+from ..times import parse_time
 from .errors import ApiError
 from .intake import parse_body, store_articles
 from .openapi import document
