@@ -75,6 +75,7 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
                 report.failed.append(str(result))
                 continue
             with store.transaction():
+                assigner.sync()  # place it knowing what other writers placed meanwhile
                 if store.find_hash(digest) is not None:  # stored by a concurrent writer
                     report.duplicates.append(f"{result.source}: already stored")
                     continue

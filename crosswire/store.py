@@ -29,7 +29,6 @@ from .errors import CrosswireError
 from .model import Article, Line, Sentence
 
 APPLICATION_ID = 0x43525357  # "CRSW": marks a SQLite file as a crosswire store
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 MIGRATIONS: list[list[str]] = [
     [  # 1: articles and stories
@@ -100,7 +99,7 @@ class StoredArticle:
 class Store:
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
-        self._check_file(create)
+        self._check_path(create)
         try:
             self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as err:  # e.g. a file we may not read
@@ -108,8 +107,10 @@ class Store:
         try:
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA busy_timeout = 5000")
+            self._check_header()
             self._claim_or_verify()
             self._check_version()  # before WAL: switching the journal mode writes to the file
+            self._check_tables()
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -130,7 +131,13 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------
 
-    def _check_file(self, create: bool) -> None:
+    def _check_path(self, create: bool) -> None:
+        # Only stat() here, never open(): on POSIX, closing any descriptor of a file drops every
+        # lock this process holds on it, SQLite's included. A server whose threads each opened
+        # the file to read its header silently lost its locks, and a `crosswire ingest` beside it
+        # then checkpointed and deleted the WAL the server was still writing to: confirmed writes
+        # lost, the file corrupt (SQLite's "How To Corrupt", section 2.2). The header is read by
+        # SQLite itself (``_check_header``).
         if self.path.is_dir():
             raise StoreError(str(self.path), "is a folder, not a database file")
         if not self.path.exists():
@@ -138,34 +145,64 @@ class Store:
                 raise StoreError(str(self.path), "no such database (run crosswire ingest first)")
             if not self.path.parent.exists():
                 raise StoreError(str(self.path), f"folder {self.path.parent} does not exist")
-            return
-        with open(self.path, "rb") as fh:
-            head = fh.read(16)
-        if head and head != SQLITE_MAGIC:
-            raise StoreError(str(self.path), "is not a SQLite database; refusing to touch it")
+
+    def _check_header(self) -> None:
+        """Refuse a file that is not SQLite: the first read of the header says so, and writes nothing."""
+        try:
+            self.db.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.DatabaseError as err:
+            if "not a database" in str(err):
+                raise StoreError(str(self.path), "is not a SQLite database (or its header is damaged); "
+                                                 "refusing to touch it") from err
+            raise
 
     def _claim_or_verify(self) -> None:
+        # Read and claimed in one write transaction: two processes creating the same new store
+        # at once must not each see it unclaimed, or one see the other's tables as foreign.
         app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
         if app_id == APPLICATION_ID:
             return
-        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != 0 or tables:
-            raise StoreError(str(self.path), "is a SQLite database of another application; refusing to touch it")
-        self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        with self.transaction():
+            app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+            if app_id == APPLICATION_ID:
+                return
+            tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app_id != 0 or tables:
+                raise StoreError(str(self.path), "is a SQLite database of another application; refusing to touch it")
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _check_version(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(str(self.path), f"was written by a newer crosswire (schema {version}); upgrade crosswire")
 
+    def _check_tables(self) -> None:
+        """A file marked as a crosswire store at some schema must hold that schema's tables.
+
+        Checked before anything is written (the journal mode included): a file that claims to
+        be ours but is not what we made is refused untouched, not half-used.
+        """
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            return  # a new store (or one claimed just now): the migrations create everything
+        names = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [t for t in ("articles", "stories") if t not in names]
+        if missing:
+            raise StoreError(str(self.path), f"is marked as a crosswire store (schema {version}) but has no "
+                                             f"{' or '.join(missing)} table; refusing to touch it")
+
     def _migrate(self) -> None:
         self._check_version()
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+        while True:
+            # The version is read again inside each write transaction: another process may be
+            # migrating the same store at this moment (two ingests starting on a new file).
             with self.transaction():
-                for statement in statements:
+                version = self.db.execute("PRAGMA user_version").fetchone()[0]
+                if version >= len(MIGRATIONS):
+                    return
+                for statement in MIGRATIONS[version]:
                     self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -126,6 +126,29 @@ class StoryAssigner:
         self.story_of: dict[int, int] = {}
         self.last_seen: dict[int, datetime] = {}
         self._dated: set[int] = set()  # stories whose last_seen was read from the store
+        self._version: int | None = None  # the store's data_version when last synced with other writers
+
+    def sync(self) -> None:
+        """See every placement other writers committed (caller holds the write transaction,
+        and calls this before storing the article it is about to place).
+
+        Two ``crosswire ingest`` runs, or the server and one, place articles in the same
+        store; each must place its next article knowing every article placed before it,
+        whichever process placed it, or one story ends split in two. Inside the write
+        transaction the store cannot change, so what is read here stays true until commit.
+        ``PRAGMA data_version`` moves only when another connection committed, so a lone
+        writer pays one pragma per article.
+        """
+        version = self.store.data_version()
+        if version == self._version:
+            return
+        if self._version is not None:
+            # Stories may have been regrouped (a recluster) or joined: forget what was read.
+            self.story_of.clear()
+            self.last_seen.clear()
+            self._dated.clear()
+        catch_up(self.index, self.store, self.embedder)
+        self._version = version
 
     def _touch(self, story_id: int, when: datetime | None) -> None:
         if when is not None and (story_id not in self.last_seen or when > self.last_seen[story_id]):
@@ -191,8 +214,9 @@ class StoryAssigner:
         if story in self._dated:  # else read from the store, this article included, when it comes up
             self._touch(story, parse_time(article.published))
         self.cache.put(article_id, article)
-        vector = centre(article.vector[None, :], [article.language], self.embedder)
-        self.index.add(np.array([article_id]), vector)
+        key = np.array([article_id])
+        if not self.index.contains(key)[0]:  # a catch-up may have brought it in already
+            self.index.add(key, centre(article.vector[None, :], [article.language], self.embedder))
 
 
 def _marks(ids: list[int]) -> str:
@@ -209,6 +233,8 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
     """
     index = open_index(store, _dim(store), embedder)
     ids = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id")]
+    catch_up(index, store, embedder)  # what a writer beside us committed since the index was opened
+    clustered = set(ids)  # later arrivals in the index are placed at the end, as a stream would
     cache = _ArticleCache(store, size=4096)
     scores: dict[tuple[int, int], float] = {}
     for n, article_id in enumerate(ids):
@@ -217,7 +243,7 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
         keys, _ = index.search(vector, options.neighbours + 1)
         for other_id in keys.tolist():
             pair = (min(article_id, other_id), max(article_id, other_id))
-            if other_id == article_id or pair in scores:
+            if other_id == article_id or pair in scores or other_id not in clustered:
                 continue
             other = cache.get([other_id])[0]
             if options.apart(parse_time(article.published), parse_time(other.published)):
@@ -234,8 +260,16 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
             if label not in story_ids:
                 story_ids[label] = store.new_story(BATCH_CLUSTERER_NAME)
             store.set_story(article_id, story_ids[label])
+        # Articles another writer (the server, an ingest) stored while the scores were computed
+        # are placed as a live ingest would place them, in arrival order: none is left without
+        # a story, and the new grouping holds every article there is at commit.
+        late = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id") if row[0] not in clustered]
+        assigner = StoryAssigner(store, index, embedder, options, compare)
+        for article_id, article in zip(late, store.articles(late)):
+            story, _ = assigner.assign(article, article_id)
+            assigner.commit(article, article_id, story)
     index.save()
-    return len(story_ids)
+    return int(store.db.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0])
 
 
 def _dim(store: Store) -> int:

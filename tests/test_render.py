@@ -118,8 +118,8 @@ def _row_lines(comparison: Comparison) -> list[tuple[list[int], list[int], str]]
 
 def test_rows_group_links_and_keep_furniture_out(seed_comparison: Comparison) -> None:
     got = _row_lines(seed_comparison)
-    assert got[0] == ([1], [1, 2], "linked")
-    assert got[1] == ([2], [], "only_a")
+    # Arabic 2 partly restates Norwegian 2 (the gold's 2026-12 revision), so it joins line 1's row.
+    assert got[0] == ([1, 2], [1, 2], "linked")
     assert ([6, 10], [7, 10, 12], "linked") in got  # 6→7,10 and 10→10,12 share nb line 10
     assert ([8, 9], [13], "linked") in got
     assert ([12], [], "only_a") in got
@@ -179,7 +179,7 @@ def test_terminal_side_by_side(seed_comparison: Comparison) -> None:
     assert re.match(r"L1 +تعهد", left_right[0][0])
 
     only_a = text.split("Reported only by ar_rutte_ishiba:")[1].split("Reported only by")[0]
-    assert re.findall(r"^\s+L(\d+) ", only_a, re.M) == ["2", "12"]
+    assert re.findall(r"^\s+L(\d+) ", only_a, re.M) == ["12"]  # Wiesbaden; line 2 is partly in nb 2
     assert "Reported only by nb_rutte_ishiba: none" in text
     furniture = text.split("Page furniture")[1]
     assert re.findall(r"^\s+L(\d+) \[([a-z-]+)\]", furniture, re.M) == [

@@ -193,7 +193,8 @@ FOREIGN = {
     "another application's database": (_other_application, "of another application"),
     "another application's database in WAL mode": (_other_application_in_wal, "of another application"),
     "another application id, no tables": (_other_application_id, "of another application"),
-    "corrupt SQLite": (_corrupt_sqlite, "not a usable crosswire database"),
+    # Told apart from other files by SQLite alone: the store never reads the file itself (see Store).
+    "corrupt SQLite": (_corrupt_sqlite, "header is damaged"),
 }
 
 
