@@ -432,6 +432,12 @@ def _jsonl_article(obj: Any, n: int, where: str) -> tuple[str, Article] | str:
     """The article on one JSON line and its raw id, or the problem with the line."""
     if not isinstance(obj, dict):
         return f"expected a JSON object, got {_kind(obj)}"
+    for key, value in obj.items():
+        # JSON may escape half of a UTF-16 pair alone ("\\ud800"): that is no character,
+        # and text holding one can be neither hashed, stored nor shown.
+        half = _lone_surrogate(key) or _lone_surrogate(value)
+        if half:
+            return f"'{_shown_key(key)}' holds {half}, a lone surrogate (half of a UTF-16 pair): not a character"
     for key in ("id", "text"):
         if obj.get(key) is None:
             return f"missing {key!r}"
@@ -456,6 +462,30 @@ def _jsonl_article(obj: Any, n: int, where: str) -> tuple[str, Article] | str:
         language=language, language_given=language is not None,
         meta={"format": JSONL, "line": n, **({"extra": extra} if extra else {})},
     )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """A lone surrogate in a decoded JSON value (keys included), as its escape (\\ud800), or None."""
+    stack = [value]  # a loop, not recursion: the value may be nested as deep as JSON allows
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found:
+                return f"\\u{ord(found.group()):04x}"
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _shown_key(key: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", key)
 
 
 def _kind(value: Any) -> str:

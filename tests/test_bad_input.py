@@ -1,0 +1,118 @@
+"""Bad input never loses or corrupts a store (issue #10): each case through the real CLI or server.
+
+Every case runs `crosswire` as a subprocess (or `crosswire serve` over loopback) on real
+files, with the fast hash embedder, and checks three things: one clear line (or one JSON
+error) naming the input and the problem, no traceback, and the good articles still stored.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server_support import Answer, ProcessServer, request
+
+HASH = ["--embedder", "hash"]
+JSON = {"Content-Type": "application/json"}
+JSONL = {"Content-Type": "application/x-ndjson"}
+GOOD = [
+    {"id": "council", "title": "Council passes budget", "source": "City Wire",
+     "text": "The city council passed next year's budget on Monday after a long debate.\n"
+             "The mayor said the money would go to schools and roads."},
+    {"id": "volcano", "title": "Volcano erupts", "source": "Nordic Wire",
+     "text": "A volcano erupted on the Reykjanes peninsula on Tuesday night.\n"
+             "Lava flowed towards the town of Grindavik, which had been evacuated."},
+]
+
+
+def crosswire(*args: str | Path, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """`crosswire ARGS` in a real process (this checkout's code: PYTHONPATH is inherited)."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, "-m", "crosswire.cli", *map(str, args)], cwd=cwd, env=env,
+                          input=stdin if stdin is not None else b"", capture_output=True, timeout=180)
+    out = subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8"),
+                                      proc.stderr.decode("utf-8"))
+    assert "Traceback" not in out.stderr, out.stderr
+    return out
+
+
+def lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.strip()]
+
+
+def naming(stderr: str, name: str) -> list[str]:
+    return [line for line in lines(stderr) if name in line]
+
+
+def stored(db: Path, column: str = "ext_id") -> list:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in conn.execute(f"SELECT {column} FROM articles ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def jsonl(*rows: dict | str) -> str:
+    """JSON Lines; a str row is written as it is (for escapes json.dumps would not make)."""
+    return "".join((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n" for row in rows)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    running = ProcessServer(tmp_path_factory.mktemp("serve") / "api.db", *HASH)
+    yield running
+    running.stop()
+
+
+def post(server: ProcessServer, body: bytes, headers: dict[str, str]) -> Answer:
+    return request(server.port, "POST", "/api/articles", body, headers)
+
+
+def health(server: ProcessServer) -> int:
+    return request(server.port, "GET", "/api/health").json()["articles"]
+
+
+def error_of(answer: Answer, status: int) -> str:
+    assert answer.status == status, (answer.status, answer.body[:300])
+    error = answer.json()["error"]
+    assert error["status"] == status and "\n" not in error["message"]
+    return error["message"]
+
+
+# --- 3. an escaped lone surrogate --------------------------------------------------------------------
+
+SURROGATE_FIELDS = ["text", "title", "url", "source", "id", "published", "language", "section"]
+
+
+@pytest.mark.parametrize("field", SURROGATE_FIELDS)
+def test_ingest_refuses_a_line_with_a_lone_surrogate_and_stores_the_good_ones(tmp_path: Path, field: str) -> None:
+    bad = {"id": "bad", "text": "Some text about the harbour bridge.", field: "x \\ud800 y"}
+    line = "{" + ", ".join(f'"{k}": "{v}"' for k, v in bad.items()) + "}"  # the escape, as the file holds it
+    (tmp_path / "in.jsonl").write_text(jsonl(GOOD[0], line, GOOD[1]), encoding="utf-8")
+    proc = crosswire("ingest", *HASH, "--db", "s.db", "in.jsonl", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    [said] = naming(proc.stderr, "in.jsonl:2")
+    assert said == f"crosswire: skipped in.jsonl:2: '{field}' holds \\ud800, a lone surrogate " \
+                   "(half of a UTF-16 pair): not a character"
+    assert stored(tmp_path / "s.db") == ["council", "volcano"]
+
+
+def test_the_api_refuses_a_lone_surrogate_with_422_or_a_failed_line(server: ProcessServer) -> None:
+    before = health(server)
+    message = error_of(post(server, b'{"id": "s", "text": "x \\ud800 y"}', JSON), 422)
+    assert message == "body: 'text' holds \\ud800, a lone surrogate (half of a UTF-16 pair): not a character"
+    assert health(server) == before
+
+    body = jsonl({**GOOD[0], "id": "s1"}, '{"id": "s2", "title": "\\udfff", "text": "Some text."}',
+                 {**GOOD[1], "id": "s3"}).encode()
+    answer = post(server, body, JSONL)
+    assert answer.status == 201, answer.body
+    results = answer.json()["results"]
+    assert [r["status"] for r in results] == ["added", "failed", "added"]
+    assert results[1]["reason"] == "'title' holds \\udfff, a lone surrogate (half of a UTF-16 pair): not a character"
+    assert health(server) == before + 2
