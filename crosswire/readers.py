@@ -384,9 +384,9 @@ def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen:
             yield InputError(where, "not valid UTF-8 (JSON Lines must be UTF-8)")
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line.rstrip("\r\n"))  # the line end is no part of the JSON
         except json.JSONDecodeError as err:
-            yield InputError(where, f"not valid JSON ({err.msg} at column {err.colno})")
+            yield InputError(where, json_problem(err))
             continue
         except RecursionError:  # e.g. [[[[...]]]] thousands deep
             yield InputError(where, "not valid JSON (nested too deeply)")
@@ -404,6 +404,13 @@ def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen:
         yield article
     if not any_content:
         yield InputError(shown, "file is empty")
+
+
+def json_problem(err: json.JSONDecodeError, *, with_line: bool = False) -> str:
+    """What is wrong with some JSON, placed by column (and line): 'not valid JSON (Expecting value at column 9)'."""
+    # Some of json's messages end in "at" already ("Unterminated string starting at").
+    where = f"line {err.lineno} column {err.colno}" if with_line else f"column {err.colno}"
+    return f"not valid JSON ({err.msg.removesuffix(' at')} at {where})"
 
 
 # How the server names a request body in messages ("body:3: missing 'text'"), and so in the

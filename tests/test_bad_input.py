@@ -116,3 +116,20 @@ def test_the_api_refuses_a_lone_surrogate_with_422_or_a_failed_line(server: Proc
     assert [r["status"] for r in results] == ["added", "failed", "added"]
     assert results[1]["reason"] == "'title' holds \\udfff, a lone surrogate (half of a UTF-16 pair): not a character"
     assert health(server) == before + 2
+
+
+# --- 7g. json's own "... at" messages ----------------------------------------------------------------
+
+def test_a_json_message_never_says_at_at(tmp_path: Path, server: ProcessServer) -> None:
+    (tmp_path / "in.jsonl").write_text(jsonl('{"id": "t", "text": "a\tb"}', '{"id": "u", "text": "open'),
+                                       encoding="utf-8")
+    proc = crosswire("analyze", *HASH, "in.jsonl", cwd=tmp_path)
+    assert naming(proc.stderr, "in.jsonl:") == [
+        "crosswire: skipped in.jsonl:1: not valid JSON (Invalid control character at column 23)",
+        "crosswire: skipped in.jsonl:2: not valid JSON (Unterminated string starting at column 21)"]
+    (tmp_path / "pairs.jsonl").write_text('{"id": 1, "text1": "a\tb", "text2": "c"}\n', encoding="utf-8")
+    proc = crosswire("score", *HASH, "--pairs", "pairs.jsonl", cwd=tmp_path)
+    assert naming(proc.stderr, "pairs.jsonl:1") == [
+        "crosswire: skipped pairs.jsonl:1: not valid JSON (Invalid control character at column 22)"]
+    message = error_of(post(server, b'{"id": "t",\n "text": "a\tb"}', JSON), 400)
+    assert message == "body: not valid JSON (Invalid control character at line 2 column 12)"

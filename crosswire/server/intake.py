@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import CrosswireError
 from ..ingest import ingest_articles
 from ..model import Article
-from ..readers import REQUEST_BODY, read_json_article, read_jsonl_text
+from ..readers import REQUEST_BODY, json_problem, read_json_article, read_jsonl_text
 from ..store import content_hash
 from .errors import ApiError
 from .state import ServerState
@@ -60,7 +60,7 @@ def parse_body(body: bytes, content_type: str | None) -> list[Article | Crosswir
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ApiError(400, f"{SHOWN}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})")
+        raise ApiError(400, f"{SHOWN}: {json_problem(err, with_line=True)}")
     except RecursionError:
         raise ApiError(400, f"{SHOWN}: not valid JSON (nested too deeply)")
     if isinstance(obj, list):
