@@ -26,7 +26,7 @@ from . import __version__
 from .compare import CompareOptions, analyse, compare_paths
 from .comparison import Comparison
 from .errors import CrosswireError
-from .ingest import IngestReport, ingest_articles, ingest_paths
+from .ingest import IngestReport, ingest_articles
 from .model import Article
 from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
@@ -47,6 +47,23 @@ def _quiet_libraries() -> None:
     # trafilatura and htmldate log parse trouble on stderr; our own error line says it better.
     for name in ("trafilatura", "htmldate", "courlan", "charset_normalizer", "feedparser"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _tell_warnings(item: Article | CrosswireError, say: Callable[[str], None]) -> None:
+    """An article's warnings (e.g. a date left out: the article is kept), one line each."""
+    for warning in item.warnings if isinstance(item, Article) else ():
+        say(f"crosswire: warning: {warning}")
+
+
+def _warned(items: Iterable[Article | CrosswireError], say: Callable[[str], None]
+            ) -> Iterator[Article | CrosswireError]:
+    for item in items:
+        _tell_warnings(item, say)
+        yield item
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def _report_skipped(skipped: list[str], total: int) -> None:
@@ -133,6 +150,8 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
         comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language))
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE if isinstance(err, UnknownNameError) else EXIT_NOTHING)
+    for article in comparison.articles:
+        _tell_warnings(article, _say)
     _report_skipped(comparison.skipped, len(comparison.articles))
     if len(comparison.articles) < 2:
         raise _fail(f"need at least two readable articles to compare, got {len(comparison.articles)}",
@@ -152,7 +171,7 @@ def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language
     """Analyse articles (clean, split, detect language, embed) and print them as JSON Lines."""
     skipped: list[str] = []
     articles = []
-    for item in iter_articles(inputs):
+    for item in _warned(iter_articles(inputs), _say):
         (skipped.append(str(item)) if isinstance(item, CrosswireError) else articles.append(item))
     try:
         done, errors = analyse(articles, default_pipeline(embedder), language)
@@ -257,12 +276,10 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
                           f"{len(report.duplicates)} already stored, {len(report.failed)} failed ...")
 
         options = StoryOptions(window_days=window_days)
+        items = _warned(iter_articles(paths), status.say)
         try:
-            if language is None:
-                report = ingest_paths(paths, store, pipeline, options, progress=tell)
-            else:
-                report = ingest_articles(_given_language(iter_articles(paths), language), store, pipeline,
-                                         options, progress=tell)
+            report = ingest_articles(items if language is None else _given_language(items, language), store,
+                                     pipeline, options, progress=tell)
         except StoreError as err:
             status.clear()
             raise _fail(str(err), EXIT_NOTHING)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dates import HOW, UnreadableDate, date_problem, read_date
 from .errors import InputError
 from .model import Article
 
@@ -255,6 +256,22 @@ def _one_line(value: Any) -> str | None:
     return (" ".join(str(value).split()) or None) if value is not None else None
 
 
+def _date(value: Any, what: str, where: str, said: list[str], parsed: time.struct_time | None = None) -> str | None:
+    """A date in ISO 8601, else None and a warning in ``said``: the article is kept without it.
+
+    ``parsed``: the date as feedparser read it, for forms it knows and ``read_date`` does not."""
+    raw = _one_line(value)
+    if raw is None:
+        return None
+    try:
+        return read_date(raw)
+    except UnreadableDate as err:
+        if parsed and not err.form_known:  # never where ours refused a zone or an order: it took them as UTC
+            return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", parsed)
+        said.append(f"{where}: {date_problem(what, raw, err)}: the article is kept without a date")
+        return None
+
+
 # --- HTML -------------------------------------------------------------------------------------
 
 def _read_html(text: str, path: Path, shown: str, seen: set[str]) -> _Items:
@@ -271,11 +288,12 @@ def _read_html(text: str, path: Path, shown: str, seen: set[str]) -> _Items:
     if not body.strip():
         yield InputError(shown, "HTML page has no article text")
         return
+    said: list[str] = []
     yield Article(
         id=_unique(path.stem, seen), text=body, source=shown,
         title=_one_line(info.get("title")), url=_one_line(info.get("url")),
         outlet=_one_line(info.get("sitename")), author=_one_line(info.get("author")),
-        published=_one_line(info.get("date")), meta={"format": HTML},
+        published=_date(info.get("date"), "of the page", shown, said), meta={"format": HTML}, warnings=said,
     )
 
 
@@ -342,15 +360,18 @@ def _read_feed(data: bytes, path: Path, shown: str, seen: set[str]) -> _Items:
             yield InputError(where, "feed entry has no text")
             continue
         link = entry.get("link") or ""
-        when = entry.get("published_parsed") or entry.get("updated_parsed")  # always a UTC struct_time
+        said: list[str] = []
+        # feedparser's own reading (a UTC struct_time) only backs ours up: it takes a zone it
+        # does not know (CET) as UTC.
+        when = _date(entry.get("published") or entry.get("updated"), "of the entry", where, said,
+                     entry.get("published_parsed") or entry.get("updated_parsed"))
         yield Article(
             id=_unique(_one_line(entry.get("id") or link) or f"{path.stem}-{n}", seen),
             text=text, source=where, title=_one_line(entry.get("title")),
             url=link if link.startswith(("http://", "https://")) else None,
             outlet=_one_line(feed.get("title")),
             author=_one_line(entry.get("author") or feed.get("author")),
-            published=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", when) if when else None,
-            meta={"format": FEED, "entry": n},
+            published=when, meta={"format": FEED, "entry": n}, warnings=said,
         )
 
 
@@ -372,7 +393,8 @@ def _utf8(raw: bytes, n: int) -> str | None:  # None: the line is not UTF-8, whi
         return None
 
 
-def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen: set[str]) -> _Items:
+def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen: set[str],
+                      strict_dates: bool = False) -> _Items:
     first_line: dict[str, int] = {}  # id -> line it was first used on, within this file
     any_content = False
     for n, line in lines:
@@ -391,7 +413,7 @@ def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen:
         except RecursionError:  # e.g. [[[[...]]]] thousands deep
             yield InputError(where, "not valid JSON (nested too deeply)")
             continue
-        made = _jsonl_article(obj, n, where)
+        made = _jsonl_article(obj, n, where, strict_dates)
         if isinstance(made, str):
             yield InputError(where, made)
             continue
@@ -419,13 +441,15 @@ REQUEST_BODY = "body"
 
 
 def read_jsonl_text(text: str, shown: str) -> Iterator[Article | InputError]:
-    """The articles of JSON Lines held in memory (an HTTP request body), read as a .jsonl file is."""
-    return _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, set())
+    """The articles of JSON Lines held in memory (an HTTP request body), read as a .jsonl file is,
+    but strict: a line whose date cannot be read fails (a client can send it again, right)."""
+    return _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, set(), strict_dates=True)
 
 
 def read_json_article(obj: Any, shown: str) -> Article | InputError:
-    """One article from a decoded JSON object with the JSON Lines fields, checked as a JSONL line is."""
-    made = _jsonl_article(obj, 1, shown)
+    """One article from a decoded JSON object with the JSON Lines fields, checked as a JSONL line is
+    (strict about dates, as ``read_jsonl_text``)."""
+    made = _jsonl_article(obj, 1, shown, strict_dates=True)
     if isinstance(made, str):
         return InputError(shown, made)
     made[1].meta.pop("line", None)
@@ -435,8 +459,11 @@ def read_json_article(obj: Any, shown: str) -> Article | InputError:
 _JSONL_FIELDS = ("id", "text", "title", "url", "source", "published", "language")
 
 
-def _jsonl_article(obj: Any, n: int, where: str) -> tuple[str, Article] | str:
-    """The article on one JSON line and its raw id, or the problem with the line."""
+def _jsonl_article(obj: Any, n: int, where: str, strict_dates: bool) -> tuple[str, Article] | str:
+    """The article on one JSON line and its raw id, or the problem with the line.
+
+    A date that cannot be read is a problem with ``strict_dates``; else the article is kept
+    without it, with a warning."""
     if not isinstance(obj, dict):
         return f"expected a JSON object, got {_kind(obj)}"
     for key, value in obj.items():
@@ -461,13 +488,23 @@ def _jsonl_article(obj: Any, n: int, where: str) -> tuple[str, Article] | str:
     language = (obj.get("language") or "").strip().replace("_", "-") or None  # zh_CN -> zh-CN
     if language is not None and not _LANG_CODE.fullmatch(language):
         return f"'language' must be a language code like 'ar', 'nb' or 'zh-CN', got {language!r}"
+    published, said = None, []
+    raw_date = _one_line(obj.get("published"))
+    if raw_date:
+        try:
+            published = read_date(raw_date)
+        except UnreadableDate as err:
+            problem = date_problem("in 'published'", raw_date, err)
+            if strict_dates:
+                return f"{problem}; {HOW}"
+            said.append(f"{where}: {problem}: the article is kept without a date; {HOW}")
     extra = {k: v for k, v in obj.items() if k not in _JSONL_FIELDS}
     return raw_id, Article(
         id=raw_id, text=_clean_text(text), source=where,
         title=_one_line(obj.get("title")), url=_one_line(obj.get("url")),
-        outlet=_one_line(obj.get("source")), published=_one_line(obj.get("published")),
+        outlet=_one_line(obj.get("source")), published=published,
         language=language, language_given=language is not None,
-        meta={"format": JSONL, "line": n, **({"extra": extra} if extra else {})},
+        meta={"format": JSONL, "line": n, **({"extra": extra} if extra else {})}, warnings=said,
     )
 
 
