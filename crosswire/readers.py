@@ -288,6 +288,10 @@ def _read_html(text: str, path: Path, shown: str, seen: set[str]) -> _Items:
     if not body.strip():
         yield InputError(shown, "HTML page has no article text")
         return
+    if _only_navigation(text, body):
+        yield InputError(shown, "no text to read: the page has only navigation (links, menus, header, footer), "
+                                "no article")
+        return
     said: list[str] = []
     yield Article(
         id=_unique(path.stem, seen), text=body, source=shown,
@@ -295,6 +299,32 @@ def _read_html(text: str, path: Path, shown: str, seen: set[str]) -> _Items:
         outlet=_one_line(info.get("sitename")), author=_one_line(info.get("author")),
         published=_date(info.get("date"), "of the page", shown, said), meta={"format": HTML}, warnings=said,
     )
+
+
+# Where a page keeps its navigation rather than its story.
+_NAVIGATION = ("//a|//nav|//menu|//header|//footer|//button|//select|//label"
+               "|//*[@role='navigation' or @role='menu' or @role='menubar' or @role='banner' or @role='contentinfo']")
+
+
+def _only_navigation(page: str, body: str) -> bool:
+    """Whether every line taken from the page is the text of a link, a menu or its header or footer:
+    trafilatura falls back to those on a page without an article (a home page, a section index)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(page)
+    except (etree.ParserError, ValueError):
+        return False
+    found: set[str] = set()
+    for el in root.xpath(_NAVIGATION):
+        found.add(_folded(el.text_content()))
+        found.update(map(_folded, el.itertext()))
+    return all(_folded(line) in found for line in body.split("\n") if line.strip())
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _html_fragment_text(fragment: str) -> str:

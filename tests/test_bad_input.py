@@ -220,3 +220,54 @@ def test_a_language_option_that_is_no_language_code_is_a_usage_error(tmp_path: P
 def test_a_language_code_is_checked_alike_in_json_lines(server: ProcessServer) -> None:
     message = error_of(post(server, json.dumps({**GOOD[0], "id": "l0", "language": "xx"}).encode(), JSON), 422)
     assert message == "body: 'language' must be a language code like 'ar', 'nb' or 'zh-CN', got 'xx'"
+
+
+# --- 7c. no text to read ---------------------------------------------------------------------------
+
+NAVIGATION_ONLY = """<!doctype html><html><head><title>Example News</title></head><body>
+<header><a href="/">Example News</a></header>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li>
+<li><a href="/about">About us</a></li></ul></nav>
+<footer><a href="/privacy">Privacy</a> <a href="/contact">Contact</a></footer>
+</body></html>
+"""
+ARTICLE_PAGE = """<!doctype html><html><head><title>Harbour bridge vote delayed</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
+<article><h1>Harbour bridge vote delayed</h1>
+<p>The city council postponed its vote on the new harbour bridge on Tuesday, after a long and heated debate.</p>
+<p>Critics said the plan had been rushed through without a public hearing, and <a href="/x">the mayor</a>
+promised a new vote within a month.</p></article>
+<footer><a href="/privacy">Privacy</a></footer>
+</body></html>
+"""
+
+
+def test_emoji_only_texts_and_a_navigation_only_page_are_not_articles(tmp_path: Path) -> None:
+    (tmp_path / "party.txt").write_text("😀🎉🔥\n👍👍 100%\n", encoding="utf-8")
+    (tmp_path / "rain.txt").write_text("🌧️☔🌈\n🚗🚕 12:30\n", encoding="utf-8")
+    (tmp_path / "home.html").write_text(NAVIGATION_ONLY, encoding="utf-8")
+    (tmp_path / "bridge.html").write_text(ARTICLE_PAGE, encoding="utf-8")
+    proc = crosswire("compare", *HASH, "--format", "json", "party.txt", "rain.txt", "home.html", "bridge.html",
+                     cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr  # one article left: nothing to compare, no "same story" of emoji
+    no_letters = "no text to read: no letters in any script, only emoji, digits, symbols or punctuation [segment]"
+    assert naming(proc.stderr, "party.txt") == [f"crosswire: skipped party.txt: {no_letters}"]
+    assert naming(proc.stderr, "rain.txt") == [f"crosswire: skipped rain.txt: {no_letters}"]
+    assert naming(proc.stderr, "home.html") == [
+        "crosswire: skipped home.html: no text to read: the page has only navigation (links, menus, header, "
+        "footer), no article"]
+    assert naming(proc.stderr, "bridge.html") == []
+
+
+def test_ingest_and_the_api_refuse_an_article_without_letters(tmp_path: Path, server: ProcessServer) -> None:
+    (tmp_path / "in.jsonl").write_text(jsonl(GOOD[0], {"id": "emoji", "text": "🔥🔥🔥 2025!"}, GOOD[1]),
+                                       encoding="utf-8")
+    proc = crosswire("ingest", *HASH, "--db", "s.db", "in.jsonl", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    [line] = naming(proc.stderr, "in.jsonl:2")
+    assert line.startswith("crosswire: skipped in.jsonl:2: no text to read: no letters")
+    assert stored(tmp_path / "s.db") == ["council", "volcano"]
+    before = health(server)
+    message = error_of(post(server, json.dumps({"id": "e", "text": "👍👍👍\n🎉"}).encode(), JSON), 422)
+    assert message.startswith("body: no text to read: no letters")
+    assert health(server) == before
