@@ -158,16 +158,20 @@ def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
     if fmt == FEED:
         yield from _read_feed(data, path, shown, seen)
         return
+    if fmt is None and _sniff(data.decode("utf-8", errors="replace")) == JSONL:
+        # JSON is UTF-8: read line by line as a .jsonl file is, so one damaged line fails alone.
+        yield from _read_jsonl_lines(_utf8_lines(data.split(b"\n")), shown, seen)
+        return
     declared = _META_CHARSET.search(data[:4096]) if fmt in (None, HTML) else None  # <meta charset>
     decoded = _decode(data, declared.group(1).decode("ascii") if declared else None)
-    if decoded is None or not decoded[0].strip():  # whitespace-only, e.g. in UTF-16
-        yield InputError(shown, "cannot detect the text encoding" if decoded is None else "file is empty")
+    if isinstance(decoded, str) or not decoded[0].strip():  # whitespace-only, e.g. in UTF-16
+        yield InputError(shown, decoded if isinstance(decoded, str) else "file is empty")
         return
     text, encoding = decoded
     if fmt is None:
         fmt = _sniff(text)
-    if fmt == JSONL:
-        yield from _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, seen)
+    if fmt == JSONL:  # JSON in UTF-16 or UTF-32
+        yield InputError(shown, f"JSON Lines must be UTF-8, not {encoding}")
     elif fmt == HTML:
         yield from _read_html(text, path, shown, seen)
     else:
@@ -221,8 +225,8 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
-def _decode(data: bytes, hint: str | None = None) -> tuple[str, str] | None:
-    """The text and its encoding, or None when no encoding decodes the bytes cleanly."""
+def _decode(data: bytes, hint: str | None = None) -> tuple[str, str] | str:
+    """The text and its encoding, or the problem when no encoding decodes the bytes cleanly."""
     # A BOM or valid UTF-8 is near-certain; guessing comes last because short
     # texts in single-byte encodings can fit several code pages.
     for codec in filter(None, (_bom_codec(data), "utf-8", hint)):
@@ -230,17 +234,43 @@ def _decode(data: bytes, hint: str | None = None) -> tuple[str, str] | None:
             return data.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
             continue
+    damaged = _damaged_utf8(data)
+    if damaged:
+        return damaged
     from charset_normalizer import from_bytes  # imported late: only non-UTF-8 files need it
 
     matches = from_bytes(data)
     best = matches.best()
     if best is None:
-        return None
+        return "cannot detect the text encoding"
     # Short texts often tie (cp1250 and cp1252 read most Latin letters alike); cp1252,
     # the most common legacy code page of news sites, is then the likelier one.
     tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
     best = next((m for m in tied if m.encoding == "cp1252"), best)
-    return str(best), best.encoding
+    text = str(best)
+    if "\ufffd" in text:  # bytes that are no character in the guessed encoding either
+        return f"cannot detect the text encoding (some bytes are no character in {best.encoding}, the best guess)"
+    return text, best.encoding
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """The problem with UTF-8 that has a few bad bytes, or None when the bytes are no UTF-8 at all.
+
+    Read in a legacy code page, such a file turns every non-ASCII letter into mojibake
+    ("Økonomien" into "ﾃ鰐onomien"), so it is refused. Text in a legacy code page has
+    next to no valid multi-byte UTF-8 sequences; damaged UTF-8 has more of them than bad bytes."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    good = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
+    if not good or good < bad:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return (f"not valid UTF-8 at byte offset {err.start} (line {line}), though the rest is UTF-8: "
+                "the file is damaged; repair it or save it again as UTF-8")
+    return None
 
 
 def _clean_text(text: str) -> str:
@@ -413,27 +443,30 @@ def _read_jsonl_file(path: Path, shown: str, seen: set[str]) -> _Items:
             yield InputError(shown, "binary file, not text")
             return
         fh.seek(0)
-        yield from _read_jsonl_lines(((n, _utf8(raw, n)) for n, raw in enumerate(fh, 1)), shown, seen)
+        yield from _read_jsonl_lines(_utf8_lines(fh), shown, seen)
 
 
-def _utf8(raw: bytes, n: int) -> str | None:  # None: the line is not UTF-8, which JSON must be
-    try:
-        return raw.decode("utf-8-sig" if n == 1 else "utf-8")
-    except UnicodeDecodeError:
-        return None
+def _utf8_lines(raws: Iterable[bytes]) -> Iterator[tuple[int, str | int]]:
+    """Each line decoded and numbered from 1; where a line is not UTF-8, the byte offset in it where it stops."""
+    for n, raw in enumerate(raws, 1):
+        bom = len(codecs.BOM_UTF8) if n == 1 and raw.startswith(codecs.BOM_UTF8) else 0
+        try:
+            yield n, raw[bom:].decode("utf-8")
+        except UnicodeDecodeError as err:
+            yield n, bom + err.start
 
 
-def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen: set[str],
+def _read_jsonl_lines(lines: Iterable[tuple[int, str | int]], shown: str, seen: set[str],
                       strict_dates: bool = False) -> _Items:
     first_line: dict[str, int] = {}  # id -> line it was first used on, within this file
     any_content = False
     for n, line in lines:
         where = f"{shown}:{n}"
-        if line is not None and not line.strip():
+        if isinstance(line, str) and not line.strip():
             continue  # blank lines are allowed anywhere
         any_content = True
-        if line is None:
-            yield InputError(where, "not valid UTF-8 (JSON Lines must be UTF-8)")
+        if isinstance(line, int):
+            yield InputError(where, f"not valid UTF-8 at byte offset {line} of the line (JSON Lines must be UTF-8)")
             continue
         try:
             obj = json.loads(line.rstrip("\r\n"))  # the line end is no part of the JSON
@@ -470,10 +503,10 @@ def json_problem(err: json.JSONDecodeError, *, with_line: bool = False) -> str:
 REQUEST_BODY = "body"
 
 
-def read_jsonl_text(text: str, shown: str) -> Iterator[Article | InputError]:
+def read_jsonl_body(body: bytes, shown: str) -> Iterator[Article | InputError]:
     """The articles of JSON Lines held in memory (an HTTP request body), read as a .jsonl file is,
     but strict: a line whose date cannot be read fails (a client can send it again, right)."""
-    return _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, set(), strict_dates=True)
+    return _read_jsonl_lines(_utf8_lines(body.split(b"\n")), shown, set(), strict_dates=True)
 
 
 def read_json_article(obj: Any, shown: str) -> Article | InputError:

@@ -271,3 +271,48 @@ def test_ingest_and_the_api_refuse_an_article_without_letters(tmp_path: Path, se
     message = error_of(post(server, json.dumps({"id": "e", "text": "👍👍👍\n🎉"}).encode(), JSON), 422)
     assert message.startswith("body: no text to read: no letters")
     assert health(server) == before
+
+
+# --- 7d. bytes that are not UTF-8 --------------------------------------------------------------------
+
+NORWEGIAN = ("Ministeren sa at økonomien i Norge går godt, og at lønningene øker.\n"
+             "Blåbær og rødgrøt står på menyen i år.\n")
+
+
+def test_damaged_utf8_is_refused_not_read_as_mojibake(tmp_path: Path) -> None:
+    data = NORWEGIAN.encode("utf-8")
+    (tmp_path / "damaged.txt").write_bytes(data[:76] + b"\xff" + data[76:])   # one bad byte, on line 2
+    (tmp_path / "legacy.txt").write_bytes(NORWEGIAN.encode("cp1252"))         # a legacy code page: still read
+    proc = crosswire("analyze", *HASH, "damaged.txt", "legacy.txt", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert naming(proc.stderr, "damaged.txt") == [
+        "crosswire: skipped damaged.txt: not valid UTF-8 at byte offset 76 (line 2), though the rest is UTF-8: "
+        "the file is damaged; repair it or save it again as UTF-8"]
+    [legacy] = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [s["text"] for s in legacy["sentences"]] == NORWEGIAN.splitlines()
+
+
+@pytest.mark.parametrize("name", ["in.jsonl", "articles"])  # with its extension, and sniffed
+def test_a_json_lines_line_that_is_not_utf8_fails_alone(tmp_path: Path, name: str) -> None:
+    rows = jsonl(*GOOD).encode().split(b"\n")
+    rows.insert(1, '{"id": "bad", "text": "Caf\xe9 au lait"}'.encode("latin-1"))
+    (tmp_path / name).write_bytes(b"\n".join(rows))
+    proc = crosswire("ingest", *HASH, "--db", "s.db", name, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert naming(proc.stderr, f"{name}:2") == [
+        f"crosswire: skipped {name}:2: not valid UTF-8 at byte offset 26 of the line (JSON Lines must be UTF-8)"]
+    assert stored(tmp_path / "s.db") == ["council", "volcano"]
+
+
+def test_the_api_names_the_line_and_byte_that_is_not_utf8(server: ProcessServer) -> None:
+    before = health(server)
+    body = json.dumps({**GOOD[0], "id": "u1", "title": "Unicode 1"}).encode() + b"\n" + \
+        b'{"id": "u2", "text": "Caf\xe9 au lait"}\n' + json.dumps({**GOOD[1], "id": "u3", "title": "Unicode 3"}).encode()
+    answer = post(server, body, JSONL)
+    assert answer.status == 201, answer.body
+    results = answer.json()["results"]
+    assert [r["status"] for r in results] == ["added", "failed", "added"]
+    assert results[1]["reason"] == "not valid UTF-8 at byte offset 25 of the line (JSON Lines must be UTF-8)"
+    assert health(server) == before + 2
+    message = error_of(post(server, b'{"id": "u4",\n "text": "Caf\xe9"}', JSON), 400)
+    assert message == "body: not valid UTF-8 at byte offset 26 (line 2)"
