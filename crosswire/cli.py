@@ -151,8 +151,8 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
             embedder: str, reader_lang: str | None, language: str | None, view: str) -> None:
     """Compare articles side by side: same-story score, shared facts, facts only one reports.
 
-    INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds) or folders; every pair
-    of the articles they hold is compared.
+    INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds), folders, or - for standard
+    input; every pair of the articles they hold is compared.
     """
     warming = warm_up() if view == "report" else None
     try:

@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ FORMATS: dict[str, str] = {
     ".ndjson": JSONL, ".xml": FEED, ".rss": FEED, ".atom": FEED, ".feed": FEED,
 }
 EXPECTED = "expected .txt, .html, .jsonl, or an RSS/Atom feed file, or a folder"
+STDIN = "stdin"  # how standard input (an INPUT of "-") is named in messages and sources
 # A news article is kilobytes; anything this big is a wrong path, and reading it
 # whole would only exhaust memory. JSON Lines is streamed, so it has no limit.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -71,9 +73,14 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]
     if isinstance(paths, (str, Path)):  # a lone path would otherwise iterate its characters
         paths = [paths]
     seen: set[str] = set()
+    stdin_read = False
     for given in paths:
         path = Path(given).expanduser()
         shown = str(given)
+        if shown == "-":  # standard input, as for cat; a file named "-" is ./-
+            yield from [InputError(STDIN, "given more than once")] if stdin_read else _read_stdin(seen)
+            stdin_read = True
+            continue
         try:
             if path.is_dir():
                 yield from _read_folder(path, shown, seen)
@@ -148,7 +155,24 @@ def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
             yield InputError(shown, f"unknown format {suffix!r} ({EXPECTED})")
             return
         fmt = FEED
-    data = _read_bytes(path, MAX_FILE_BYTES + 1)
+    yield from _read_data(_read_bytes(path, MAX_FILE_BYTES + 1), fmt, path, shown, seen)
+
+
+def _read_stdin(seen: set[str]) -> _Items:
+    """Standard input (an INPUT of ``-``), read whole and sniffed as a file without an extension is."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        yield InputError(STDIN, "standard input is closed")
+        return
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if not data.strip():
+        yield InputError(STDIN, "standard input is empty")
+        return
+    yield from _read_data(data, None, Path(STDIN), STDIN, seen)
+
+
+def _read_data(data: bytes, fmt: str | None, path: Path, shown: str, seen: set[str]) -> _Items:
+    """The articles in a file's bytes; ``fmt`` None: sniffed. ``path`` names the article (its stem)."""
     problem = _bytes_problem(data)
     if problem:
         yield InputError(shown, problem)
@@ -182,7 +206,7 @@ def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
 def _sniff(text: str) -> str:
     """Guess the format of a file without an extension (a feed was ruled out already)."""
     head = text.lstrip("\ufeff \t\r\n")[:2048].lower()
-    if head.startswith(("<!doctype html", "<html")) or "<body" in head or "<html" in head:
+    if head.startswith("<") or "<body" in head or "<html" in head:
         return HTML
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return JSONL if lines and all(line.startswith("{") for line in lines) else TEXT

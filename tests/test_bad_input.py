@@ -316,3 +316,36 @@ def test_the_api_names_the_line_and_byte_that_is_not_utf8(server: ProcessServer)
     assert health(server) == before + 2
     message = error_of(post(server, b'{"id": "u4",\n "text": "Caf\xe9"}', JSON), 400)
     assert message == "body: not valid UTF-8 at byte offset 26 (line 2)"
+
+
+# --- 7e. standard input ------------------------------------------------------------------------------
+
+def test_compare_reads_json_lines_from_standard_input(tmp_path: Path) -> None:
+    proc = crosswire("compare", *HASH, "--format", "json", "--view", "pairs", "-", cwd=tmp_path,
+                     stdin=jsonl(*GOOD).encode())
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert [(a["id"], a["source"]) for a in out["articles"]] == [("council", "stdin:1"), ("volcano", "stdin:2")]
+
+
+def test_analyze_reads_html_and_ingest_reads_text_from_standard_input(tmp_path: Path) -> None:
+    proc = crosswire("analyze", *HASH, "-", cwd=tmp_path, stdin=ARTICLE_PAGE.encode())
+    assert proc.returncode == 0, proc.stderr
+    [article] = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert article["title"] == "Harbour bridge vote delayed" and article["source"] == "stdin"
+    assert any(s["text"].startswith("The city council postponed its vote") for s in article["sentences"])
+
+    proc = crosswire("ingest", *HASH, "--db", "s.db", "-", cwd=tmp_path, stdin=GOOD[1]["text"].encode())
+    assert proc.returncode == 0, proc.stderr
+    assert stored(tmp_path / "s.db", "source") == ["stdin"]
+    assert stored(tmp_path / "s.db", "text") == [GOOD[1]["text"]]
+
+
+def test_standard_input_empty_or_given_twice(tmp_path: Path) -> None:
+    proc = crosswire("analyze", *HASH, "-", cwd=tmp_path, stdin=b"")
+    assert proc.returncode == 3
+    assert naming(proc.stderr, "stdin") == ["crosswire: skipped stdin: standard input is empty"]
+    proc = crosswire("analyze", *HASH, "-", "-", cwd=tmp_path, stdin=GOOD[0]["text"].encode())
+    assert proc.returncode == 1
+    assert naming(proc.stderr, "stdin") == ["crosswire: skipped stdin: given more than once"]
+    assert len(proc.stdout.splitlines()) == 1
