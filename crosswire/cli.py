@@ -2,9 +2,9 @@
 and turns library errors into one readable line and an exit status.
 
 Exit status: 0 all inputs used; 1 some inputs were skipped (each named on
-stderr) but the job was done with the rest; 2 wrong usage; 3 nothing could be
-done (e.g. fewer than two readable articles to compare, or a database file that
-cannot be used).
+stderr) but the job was done with the rest; 2 wrong usage (a wrong option value,
+or an output file that cannot be written); 3 nothing could be done (e.g. fewer
+than two readable articles to compare, or a database file that cannot be used).
 
 Commands that read or write the local store take ``--db`` (default
 ``crosswire.db`` in the current folder, declared once in ``DEFAULT_DB``).
@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import sys
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import click
@@ -83,9 +85,36 @@ def _output_stream(output: str | None) -> Iterator[Callable[[str], None]]:
     try:
         fh = open(output, "w", encoding="utf-8")
     except OSError as err:
-        raise _fail(f"{output}: cannot write the output ({err.strerror or err})", EXIT_NOTHING)
-    with fh:
-        yield fh.write
+        raise _cannot_write(output, err.strerror or str(err))
+    try:
+        with fh:
+            yield fh.write
+    except OSError as err:  # e.g. the disk is full: the file is incomplete
+        raise _cannot_write(output, err.strerror or str(err))
+
+
+def _cannot_write(output: str, why: str) -> click.ClickException:
+    # A usage problem, like a wrong option: the output named is not one that can be written.
+    return _fail(f"{output}: cannot write the output ({why.lower()})", EXIT_USAGE)
+
+
+def _output_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """-o checked before any work is done: its folder must exist and be writable."""
+    if value is None:
+        return None
+    target = Path(value).expanduser()
+    folder = target.parent
+    if target.is_dir():
+        raise _cannot_write(value, "it is a folder")
+    if not folder.is_dir():
+        raise _cannot_write(value, f"no such folder: {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise _cannot_write(value, "permission denied")
+    return value
+
+
+output_option = click.option("-o", "--output", default=None, callback=_output_file,
+                             help="Write to this file instead of standard output.")
 
 
 def _write(text: str, output: str | None) -> None:
@@ -140,7 +169,7 @@ def _with_view(comparison: Comparison, view: str, reader_lang: str | None,
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="terminal", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@output_option
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
 @embedder_option
 @reader_lang_option
@@ -173,7 +202,7 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@output_option
 @embedder_option
 @lang_option
 def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None) -> None:
@@ -369,7 +398,7 @@ def stories(db: str, language: str | None, since: str | None, until: str | None,
 @db_option
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="terminal", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@output_option
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
 @reader_lang_option
 @view_option
@@ -396,7 +425,7 @@ def story(story_id: str, db: str, fmt: str, output: str | None, width: int | Non
 @click.option("--pairs", "pairs_file", required=True, metavar="FILE.jsonl",
               help='One pair a line: {"id", "text1", "text2"}, optional "lang1", "lang2".')
 @embedder_option
-@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@output_option
 def score(pairs_file: str, embedder: str, output: str | None) -> None:
     """Score text pairs: one {"id", "same_story"} JSON line per usable input line."""
     try:

@@ -349,3 +349,22 @@ def test_standard_input_empty_or_given_twice(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert naming(proc.stderr, "stdin") == ["crosswire: skipped stdin: given more than once"]
     assert len(proc.stdout.splitlines()) == 1
+
+
+# --- 7f. an output file that cannot be written -------------------------------------------------------
+
+OUTPUTS = [("missing-folder", "/nonexistent/dir/x.html", "no such folder: /nonexistent/dir"),
+           ("a-folder", ".", "it is a folder")]
+if Path("/dev/full").exists():
+    OUTPUTS.append(("disk-full", "/dev/full", "no space left on device"))
+
+
+@pytest.mark.parametrize("kind,output,why", OUTPUTS, ids=[k for k, _, _ in OUTPUTS])
+def test_an_output_that_cannot_be_written_is_a_usage_error_naming_it(tmp_path: Path, kind: str, output: str,
+                                                                    why: str) -> None:
+    (tmp_path / "in.jsonl").write_text(jsonl(*GOOD), encoding="utf-8")
+    for command in (["compare", *HASH, "--format", "html"], ["analyze", *HASH]):
+        proc = crosswire(*command, "-o", output, "in.jsonl", cwd=tmp_path)
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert lines(proc.stderr) == [f"crosswire: error: {output}: cannot write the output ({why})"]
+        assert proc.stdout == ""
