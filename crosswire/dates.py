@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import HOW, UnreadableDate, date_problem, read_date
+from .decoding import decode, looks_binary, utf8_lines
 from .errors import InputError
 from .language_codes import NotALanguageCode, parse_language_code
 from .model import Article
@@ -35,9 +36,6 @@ STDIN = "stdin"  # how standard input (an INPUT of "-") is named in messages and
 # whole would only exhaust memory. JSON Lines is streamed, so it has no limit.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
-# UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Characters that str.splitlines() treats as line breaks but files do not: turned
 # into spaces so that "line N of the text" means the same whichever way it is split.
 _ODD_BREAKS = str.maketrans({c: " " for c in "\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
@@ -184,10 +182,10 @@ def _read_data(data: bytes, fmt: str | None, path: Path, shown: str, seen: set[s
         return
     if fmt is None and _sniff(data.decode("utf-8", errors="replace")) == JSONL:
         # JSON is UTF-8: read line by line as a .jsonl file is, so one damaged line fails alone.
-        yield from _read_jsonl_lines(_utf8_lines(data.split(b"\n")), shown, seen)
+        yield from _read_jsonl_lines(utf8_lines(data.split(b"\n")), shown, seen)
         return
     declared = _META_CHARSET.search(data[:4096]) if fmt in (None, HTML) else None  # <meta charset>
-    decoded = _decode(data, declared.group(1).decode("ascii") if declared else None)
+    decoded = decode(data, declared.group(1).decode("ascii") if declared else None)
     if isinstance(decoded, str) or not decoded[0].strip():  # whitespace-only, e.g. in UTF-16
         yield InputError(shown, decoded if isinstance(decoded, str) else "file is empty")
         return
@@ -229,72 +227,7 @@ def _bytes_problem(data: bytes) -> str | None:
         return f"file is too large (the limit is {MAX_FILE_BYTES // 2**20} MB)"
     if not data.strip():
         return "file is empty"
-    return "binary file, not text" if _looks_binary(data) else None
-
-
-def _bom_codec(data: bytes) -> str | None:
-    return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
-
-
-def _looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control characters mean an image, archive or office file."""
-    codec = _bom_codec(data)
-    if codec in ("utf-16", "utf-32"):  # NULs are normal there: judge the decoded characters
-        sample = data[:65536].decode(codec, errors="replace")
-    else:
-        sample = data[:65536].decode("latin-1")  # one character per byte, never fails
-    if "\x00" in sample or (codec is None and b"\x00" in data):
-        return True
-    controls = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v") or ch == "\x7f")
-    return controls > len(sample) * 0.05
-
-
-def _decode(data: bytes, hint: str | None = None) -> tuple[str, str] | str:
-    """The text and its encoding, or the problem when no encoding decodes the bytes cleanly."""
-    # A BOM or valid UTF-8 is near-certain; guessing comes last because short
-    # texts in single-byte encodings can fit several code pages.
-    for codec in filter(None, (_bom_codec(data), "utf-8", hint)):
-        try:
-            return data.decode(codec), codec
-        except (UnicodeDecodeError, LookupError):
-            continue
-    damaged = _damaged_utf8(data)
-    if damaged:
-        return damaged
-    from charset_normalizer import from_bytes  # imported late: only non-UTF-8 files need it
-
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return "cannot detect the text encoding"
-    # Short texts often tie (cp1250 and cp1252 read most Latin letters alike); cp1252,
-    # the most common legacy code page of news sites, is then the likelier one.
-    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-    best = next((m for m in tied if m.encoding == "cp1252"), best)
-    text = str(best)
-    if "\ufffd" in text:  # bytes that are no character in the guessed encoding either
-        return f"cannot detect the text encoding (some bytes are no character in {best.encoding}, the best guess)"
-    return text, best.encoding
-
-
-def _damaged_utf8(data: bytes) -> str | None:
-    """The problem with UTF-8 that has a few bad bytes, or None when the bytes are no UTF-8 at all.
-
-    Read in a legacy code page, such a file turns every non-ASCII letter into mojibake
-    ("Økonomien" into "ﾃ鰐onomien"), so it is refused. Text in a legacy code page has
-    next to no valid multi-byte UTF-8 sequences; damaged UTF-8 has more of them than bad bytes."""
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
-    good = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
-    if not good or good < bad:
-        return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        return (f"not valid UTF-8 at byte offset {err.start} (line {line}), though the rest is UTF-8: "
-                "the file is damaged; repair it or save it again as UTF-8")
-    return None
+    return "binary file, not text" if looks_binary(data) else None
 
 
 def _clean_text(text: str) -> str:
@@ -463,21 +396,11 @@ def _read_feed(data: bytes, path: Path, shown: str, seen: set[str]) -> _Items:
 
 def _read_jsonl_file(path: Path, shown: str, seen: set[str]) -> _Items:
     with path.open("rb") as fh:  # streamed line by line: corpora can be large
-        if _looks_binary(fh.read(65536)):
+        if looks_binary(fh.read(65536)):
             yield InputError(shown, "binary file, not text")
             return
         fh.seek(0)
-        yield from _read_jsonl_lines(_utf8_lines(fh), shown, seen)
-
-
-def _utf8_lines(raws: Iterable[bytes]) -> Iterator[tuple[int, str | int]]:
-    """Each line decoded and numbered from 1; where a line is not UTF-8, the byte offset in it where it stops."""
-    for n, raw in enumerate(raws, 1):
-        bom = len(codecs.BOM_UTF8) if n == 1 and raw.startswith(codecs.BOM_UTF8) else 0
-        try:
-            yield n, raw[bom:].decode("utf-8")
-        except UnicodeDecodeError as err:
-            yield n, bom + err.start
+        yield from _read_jsonl_lines(utf8_lines(fh), shown, seen)
 
 
 def _read_jsonl_lines(lines: Iterable[tuple[int, str | int]], shown: str, seen: set[str],
@@ -530,7 +453,7 @@ REQUEST_BODY = "body"
 def read_jsonl_body(body: bytes, shown: str) -> Iterator[Article | InputError]:
     """The articles of JSON Lines held in memory (an HTTP request body), read as a .jsonl file is,
     but strict: a line whose date cannot be read fails (a client can send it again, right)."""
-    return _read_jsonl_lines(_utf8_lines(body.split(b"\n")), shown, set(), strict_dates=True)
+    return _read_jsonl_lines(utf8_lines(body.split(b"\n")), shown, set(), strict_dates=True)
 
 
 def read_json_article(obj: Any, shown: str) -> Article | InputError:
