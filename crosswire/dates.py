@@ -11,12 +11,9 @@ date without its day or year, a relative date ("yesterday") are unreadable.
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
-
-from dateutil import parser as dateutil_parser
-from dateutil.tz import tzoffset
+from typing import Any
 
 # Zone names news sites and feeds write, with their offsets in hours. US names as RFC 822
 # defines them (CST is US Central, not China); names that stand for several zones (IST:
@@ -97,8 +94,10 @@ def _offset(hours: float) -> str:
     return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
-def _zone(name: str | None, offset: int | None) -> tzoffset | None:
+def _zone(name: str | None, offset: int | None) -> Any:
     """dateutil's zone for a parsed name or offset: known names only, never the machine's own zone."""
+    from dateutil.tz import tzoffset
+
     if name and name.upper() in ZONES:
         return tzoffset(None, int(ZONES[name.upper()] * 3600))
     if offset is not None:
@@ -109,16 +108,18 @@ def _zone(name: str | None, offset: int | None) -> tzoffset | None:
 
 
 def _common(text: str) -> date | datetime:
+    from dateutil import parser as dateutil_parser  # imported late: ISO and RFC 2822 dates do without it
+
     slashed = _SLASHED.match(text)
     if slashed and len({slashed.group(1), slashed.group(2)}) == 2 and max(map(int, slashed.groups())) <= 12:
         raise UnreadableDate("day and month could be either way round")
     read = []
     for default in _DEFAULTS:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # dateutil warns of what _zone already refuses
-                read.append(dateutil_parser.parse(text, default=default, dayfirst=bool(_DOTTED.match(text)),
-                                                  tzinfos=_zone))
+            # tzinfos is a function: dateutil asks it for every zone (and never warns), so an unknown
+            # name is refused, never taken as the machine's own zone or left without one.
+            read.append(dateutil_parser.parse(text, default=default, dayfirst=bool(_DOTTED.match(text)),
+                                              tzinfos=_zone))
         except UnreadableDate:
             raise
         except (ValueError, OverflowError):  # dateutil's ParserError is a ValueError
