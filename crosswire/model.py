@@ -57,6 +57,8 @@ class Article:
     vector: np.ndarray | None = field(default=None, repr=False)
     embedder: str | None = None   # registered name of the embedder that made the vectors
     meta: dict[str, Any] = field(default_factory=dict)
+    # What the reader left out and the user should hear of (an unreadable date); never stored.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def story_sentences(self) -> list[Sentence]:

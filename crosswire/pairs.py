@@ -18,6 +18,7 @@ from .compare import CompareOptions, compare_pair
 from .errors import CrosswireError, InputError
 from .model import Article
 from .pipeline import Pipeline
+from .readers import json_problem
 
 _LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
@@ -69,7 +70,7 @@ def read_pairs(path: str | Path) -> Iterator[PairInput | InputError]:
                 yield InputError(where, "not valid UTF-8 (JSON Lines must be UTF-8)")
                 continue
             except json.JSONDecodeError as err:
-                yield InputError(where, f"not valid JSON ({err.msg} at column {err.colno})")
+                yield InputError(where, json_problem(err))
                 continue
             except RecursionError:
                 yield InputError(where, "not valid JSON (nested too deeply)")

@@ -12,13 +12,17 @@ import html
 import io
 import json
 import re
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dates import HOW, UnreadableDate, date_problem, read_date
+from .decoding import decode, looks_binary, utf8_lines
 from .errors import InputError
+from .language_codes import NotALanguageCode, parse_language_code
 from .model import Article
 
 TEXT, HTML, JSONL, FEED = "text", "html", "jsonl", "feed"
@@ -27,19 +31,16 @@ FORMATS: dict[str, str] = {
     ".ndjson": JSONL, ".xml": FEED, ".rss": FEED, ".atom": FEED, ".feed": FEED,
 }
 EXPECTED = "expected .txt, .html, .jsonl, or an RSS/Atom feed file, or a folder"
+STDIN = "stdin"  # how standard input (an INPUT of "-") is named in messages and sources
 # A news article is kilobytes; anything this big is a wrong path, and reading it
 # whole would only exhaust memory. JSON Lines is streamed, so it has no limit.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
-# UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Characters that str.splitlines() treats as line breaks but files do not: turned
 # into spaces so that "line N of the text" means the same whichever way it is split.
 _ODD_BREAKS = str.maketrans({c: " " for c in "\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]+)", re.I)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
-_LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # BCP 47-ish: ar, nb, eng, zh-CN
 _BLOCK_TAGS = frozenset("article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6"
                         " header hr li main nav ol p pre section table tr ul".split())
 _Items = Iterator[Article | InputError]  # what each reader yields, in input order
@@ -70,9 +71,14 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]
     if isinstance(paths, (str, Path)):  # a lone path would otherwise iterate its characters
         paths = [paths]
     seen: set[str] = set()
+    stdin_read = False
     for given in paths:
         path = Path(given).expanduser()
         shown = str(given)
+        if shown == "-":  # standard input, as for cat; a file named "-" is ./-
+            yield from [InputError(STDIN, "given more than once")] if stdin_read else _read_stdin(seen)
+            stdin_read = True
+            continue
         try:
             if path.is_dir():
                 yield from _read_folder(path, shown, seen)
@@ -147,7 +153,24 @@ def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
             yield InputError(shown, f"unknown format {suffix!r} ({EXPECTED})")
             return
         fmt = FEED
-    data = _read_bytes(path, MAX_FILE_BYTES + 1)
+    yield from _read_data(_read_bytes(path, MAX_FILE_BYTES + 1), fmt, path, shown, seen)
+
+
+def _read_stdin(seen: set[str]) -> _Items:
+    """Standard input (an INPUT of ``-``), read whole and sniffed as a file without an extension is."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        yield InputError(STDIN, "standard input is closed")
+        return
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if not data.strip():
+        yield InputError(STDIN, "standard input is empty")
+        return
+    yield from _read_data(data, None, Path(STDIN), STDIN, seen)
+
+
+def _read_data(data: bytes, fmt: str | None, path: Path, shown: str, seen: set[str]) -> _Items:
+    """The articles in a file's bytes; ``fmt`` None: sniffed. ``path`` names the article (its stem)."""
     problem = _bytes_problem(data)
     if problem:
         yield InputError(shown, problem)
@@ -157,16 +180,20 @@ def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
     if fmt == FEED:
         yield from _read_feed(data, path, shown, seen)
         return
+    if fmt is None and _sniff(data.decode("utf-8", errors="replace")) == JSONL:
+        # JSON is UTF-8: read line by line as a .jsonl file is, so one damaged line fails alone.
+        yield from _read_jsonl_lines(utf8_lines(data.split(b"\n")), shown, seen)
+        return
     declared = _META_CHARSET.search(data[:4096]) if fmt in (None, HTML) else None  # <meta charset>
-    decoded = _decode(data, declared.group(1).decode("ascii") if declared else None)
-    if decoded is None or not decoded[0].strip():  # whitespace-only, e.g. in UTF-16
-        yield InputError(shown, "cannot detect the text encoding" if decoded is None else "file is empty")
+    decoded = decode(data, declared.group(1).decode("ascii") if declared else None)
+    if isinstance(decoded, str) or not decoded[0].strip():  # whitespace-only, e.g. in UTF-16
+        yield InputError(shown, decoded if isinstance(decoded, str) else "file is empty")
         return
     text, encoding = decoded
     if fmt is None:
         fmt = _sniff(text)
-    if fmt == JSONL:
-        yield from _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, seen)
+    if fmt == JSONL:  # JSON in UTF-16 or UTF-32
+        yield InputError(shown, f"JSON Lines must be UTF-8, not {encoding}")
     elif fmt == HTML:
         yield from _read_html(text, path, shown, seen)
     else:
@@ -177,7 +204,7 @@ def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
 def _sniff(text: str) -> str:
     """Guess the format of a file without an extension (a feed was ruled out already)."""
     head = text.lstrip("\ufeff \t\r\n")[:2048].lower()
-    if head.startswith(("<!doctype html", "<html")) or "<body" in head or "<html" in head:
+    if head.startswith("<") or "<body" in head or "<html" in head:
         return HTML
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return JSONL if lines and all(line.startswith("{") for line in lines) else TEXT
@@ -200,46 +227,7 @@ def _bytes_problem(data: bytes) -> str | None:
         return f"file is too large (the limit is {MAX_FILE_BYTES // 2**20} MB)"
     if not data.strip():
         return "file is empty"
-    return "binary file, not text" if _looks_binary(data) else None
-
-
-def _bom_codec(data: bytes) -> str | None:
-    return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
-
-
-def _looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control characters mean an image, archive or office file."""
-    codec = _bom_codec(data)
-    if codec in ("utf-16", "utf-32"):  # NULs are normal there: judge the decoded characters
-        sample = data[:65536].decode(codec, errors="replace")
-    else:
-        sample = data[:65536].decode("latin-1")  # one character per byte, never fails
-    if "\x00" in sample or (codec is None and b"\x00" in data):
-        return True
-    controls = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v") or ch == "\x7f")
-    return controls > len(sample) * 0.05
-
-
-def _decode(data: bytes, hint: str | None = None) -> tuple[str, str] | None:
-    """The text and its encoding, or None when no encoding decodes the bytes cleanly."""
-    # A BOM or valid UTF-8 is near-certain; guessing comes last because short
-    # texts in single-byte encodings can fit several code pages.
-    for codec in filter(None, (_bom_codec(data), "utf-8", hint)):
-        try:
-            return data.decode(codec), codec
-        except (UnicodeDecodeError, LookupError):
-            continue
-    from charset_normalizer import from_bytes  # imported late: only non-UTF-8 files need it
-
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return None
-    # Short texts often tie (cp1250 and cp1252 read most Latin letters alike); cp1252,
-    # the most common legacy code page of news sites, is then the likelier one.
-    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-    best = next((m for m in tied if m.encoding == "cp1252"), best)
-    return str(best), best.encoding
+    return "binary file, not text" if looks_binary(data) else None
 
 
 def _clean_text(text: str) -> str:
@@ -253,6 +241,22 @@ def _clean_text(text: str) -> str:
 def _one_line(value: Any) -> str | None:
     """Metadata (titles, authors) shown on one line, or None when there is none."""
     return (" ".join(str(value).split()) or None) if value is not None else None
+
+
+def _date(value: Any, what: str, where: str, said: list[str], parsed: time.struct_time | None = None) -> str | None:
+    """A date in ISO 8601, else None and a warning in ``said``: the article is kept without it.
+
+    ``parsed``: the date as feedparser read it, for forms it knows and ``read_date`` does not."""
+    raw = _one_line(value)
+    if raw is None:
+        return None
+    try:
+        return read_date(raw)
+    except UnreadableDate as err:
+        if parsed and not err.form_known:  # never where ours refused a zone or an order: it took them as UTC
+            return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", parsed)
+        said.append(f"{where}: {date_problem(what, raw, err)}: the article is kept without a date")
+        return None
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -271,12 +275,43 @@ def _read_html(text: str, path: Path, shown: str, seen: set[str]) -> _Items:
     if not body.strip():
         yield InputError(shown, "HTML page has no article text")
         return
+    if _only_navigation(text, body):
+        yield InputError(shown, "no text to read: the page has only navigation (links, menus, header, footer), "
+                                "no article")
+        return
+    said: list[str] = []
     yield Article(
         id=_unique(path.stem, seen), text=body, source=shown,
         title=_one_line(info.get("title")), url=_one_line(info.get("url")),
         outlet=_one_line(info.get("sitename")), author=_one_line(info.get("author")),
-        published=_one_line(info.get("date")), meta={"format": HTML},
+        published=_date(info.get("date"), "of the page", shown, said), meta={"format": HTML}, warnings=said,
     )
+
+
+# Where a page keeps its navigation rather than its story.
+_NAVIGATION = ("//a|//nav|//menu|//header|//footer|//button|//select|//label"
+               "|//*[@role='navigation' or @role='menu' or @role='menubar' or @role='banner' or @role='contentinfo']")
+
+
+def _only_navigation(page: str, body: str) -> bool:
+    """Whether every line taken from the page is the text of a link, a menu or its header or footer:
+    trafilatura falls back to those on a page without an article (a home page, a section index)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(page)
+    except (etree.ParserError, ValueError):
+        return False
+    found: set[str] = set()
+    for el in root.xpath(_NAVIGATION):
+        found.add(_folded(el.text_content()))
+        found.update(map(_folded, el.itertext()))
+    return all(_folded(line) in found for line in body.split("\n") if line.strip())
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _html_fragment_text(fragment: str) -> str:
@@ -342,15 +377,18 @@ def _read_feed(data: bytes, path: Path, shown: str, seen: set[str]) -> _Items:
             yield InputError(where, "feed entry has no text")
             continue
         link = entry.get("link") or ""
-        when = entry.get("published_parsed") or entry.get("updated_parsed")  # always a UTC struct_time
+        said: list[str] = []
+        # feedparser's own reading (a UTC struct_time) only backs ours up: it takes a zone it
+        # does not know (CET) as UTC.
+        when = _date(entry.get("published") or entry.get("updated"), "of the entry", where, said,
+                     entry.get("published_parsed") or entry.get("updated_parsed"))
         yield Article(
             id=_unique(_one_line(entry.get("id") or link) or f"{path.stem}-{n}", seen),
             text=text, source=where, title=_one_line(entry.get("title")),
             url=link if link.startswith(("http://", "https://")) else None,
             outlet=_one_line(feed.get("title")),
             author=_one_line(entry.get("author") or feed.get("author")),
-            published=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", when) if when else None,
-            meta={"format": FEED, "entry": n},
+            published=when, meta={"format": FEED, "entry": n}, warnings=said,
         )
 
 
@@ -358,40 +396,34 @@ def _read_feed(data: bytes, path: Path, shown: str, seen: set[str]) -> _Items:
 
 def _read_jsonl_file(path: Path, shown: str, seen: set[str]) -> _Items:
     with path.open("rb") as fh:  # streamed line by line: corpora can be large
-        if _looks_binary(fh.read(65536)):
+        if looks_binary(fh.read(65536)):
             yield InputError(shown, "binary file, not text")
             return
         fh.seek(0)
-        yield from _read_jsonl_lines(((n, _utf8(raw, n)) for n, raw in enumerate(fh, 1)), shown, seen)
+        yield from _read_jsonl_lines(utf8_lines(fh), shown, seen)
 
 
-def _utf8(raw: bytes, n: int) -> str | None:  # None: the line is not UTF-8, which JSON must be
-    try:
-        return raw.decode("utf-8-sig" if n == 1 else "utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen: set[str]) -> _Items:
+def _read_jsonl_lines(lines: Iterable[tuple[int, str | int]], shown: str, seen: set[str],
+                      strict_dates: bool = False) -> _Items:
     first_line: dict[str, int] = {}  # id -> line it was first used on, within this file
     any_content = False
     for n, line in lines:
         where = f"{shown}:{n}"
-        if line is not None and not line.strip():
+        if isinstance(line, str) and not line.strip():
             continue  # blank lines are allowed anywhere
         any_content = True
-        if line is None:
-            yield InputError(where, "not valid UTF-8 (JSON Lines must be UTF-8)")
+        if isinstance(line, int):
+            yield InputError(where, f"not valid UTF-8 at byte offset {line} of the line (JSON Lines must be UTF-8)")
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line.rstrip("\r\n"))  # the line end is no part of the JSON
         except json.JSONDecodeError as err:
-            yield InputError(where, f"not valid JSON ({err.msg} at column {err.colno})")
+            yield InputError(where, json_problem(err))
             continue
         except RecursionError:  # e.g. [[[[...]]]] thousands deep
             yield InputError(where, "not valid JSON (nested too deeply)")
             continue
-        made = _jsonl_article(obj, n, where)
+        made = _jsonl_article(obj, n, where, strict_dates)
         if isinstance(made, str):
             yield InputError(where, made)
             continue
@@ -406,19 +438,28 @@ def _read_jsonl_lines(lines: Iterable[tuple[int, str | None]], shown: str, seen:
         yield InputError(shown, "file is empty")
 
 
+def json_problem(err: json.JSONDecodeError, *, with_line: bool = False) -> str:
+    """What is wrong with some JSON, placed by column (and line): 'not valid JSON (Expecting value at column 9)'."""
+    # Some of json's messages end in "at" already ("Unterminated string starting at").
+    where = f"line {err.lineno} column {err.colno}" if with_line else f"column {err.colno}"
+    return f"not valid JSON ({err.msg.removesuffix(' at')} at {where})"
+
+
 # How the server names a request body in messages ("body:3: missing 'text'"), and so in the
 # source of the articles it stores: where they were read from, which is no file.
 REQUEST_BODY = "body"
 
 
-def read_jsonl_text(text: str, shown: str) -> Iterator[Article | InputError]:
-    """The articles of JSON Lines held in memory (an HTTP request body), read as a .jsonl file is."""
-    return _read_jsonl_lines(enumerate(text.split("\n"), 1), shown, set())
+def read_jsonl_body(body: bytes, shown: str) -> Iterator[Article | InputError]:
+    """The articles of JSON Lines held in memory (an HTTP request body), read as a .jsonl file is,
+    but strict: a line whose date cannot be read fails (a client can send it again, right)."""
+    return _read_jsonl_lines(utf8_lines(body.split(b"\n")), shown, set(), strict_dates=True)
 
 
 def read_json_article(obj: Any, shown: str) -> Article | InputError:
-    """One article from a decoded JSON object with the JSON Lines fields, checked as a JSONL line is."""
-    made = _jsonl_article(obj, 1, shown)
+    """One article from a decoded JSON object with the JSON Lines fields, checked as a JSONL line is
+    (strict about dates, as ``read_jsonl_text``)."""
+    made = _jsonl_article(obj, 1, shown, strict_dates=True)
     if isinstance(made, str):
         return InputError(shown, made)
     made[1].meta.pop("line", None)
@@ -428,10 +469,19 @@ def read_json_article(obj: Any, shown: str) -> Article | InputError:
 _JSONL_FIELDS = ("id", "text", "title", "url", "source", "published", "language")
 
 
-def _jsonl_article(obj: Any, n: int, where: str) -> tuple[str, Article] | str:
-    """The article on one JSON line and its raw id, or the problem with the line."""
+def _jsonl_article(obj: Any, n: int, where: str, strict_dates: bool) -> tuple[str, Article] | str:
+    """The article on one JSON line and its raw id, or the problem with the line.
+
+    A date that cannot be read is a problem with ``strict_dates``; else the article is kept
+    without it, with a warning."""
     if not isinstance(obj, dict):
         return f"expected a JSON object, got {_kind(obj)}"
+    for key, value in obj.items():
+        # JSON may escape half of a UTF-16 pair alone ("\\ud800"): that is no character,
+        # and text holding one can be neither hashed, stored nor shown.
+        half = _lone_surrogate(key) or _lone_surrogate(value)
+        if half:
+            return f"'{_shown_key(key)}' holds {half}, a lone surrogate (half of a UTF-16 pair): not a character"
     for key in ("id", "text"):
         if obj.get(key) is None:
             return f"missing {key!r}"
@@ -445,17 +495,54 @@ def _jsonl_article(obj: Any, n: int, where: str) -> tuple[str, Article] | str:
     raw_id = str(raw_id).strip()
     if not raw_id or not text.strip():
         return "empty 'id'" if not raw_id else "empty 'text'"
-    language = (obj.get("language") or "").strip().replace("_", "-") or None  # zh_CN -> zh-CN
-    if language is not None and not _LANG_CODE.fullmatch(language):
-        return f"'language' must be a language code like 'ar', 'nb' or 'zh-CN', got {language!r}"
+    language = (obj.get("language") or "").strip() or None
+    if language is not None:
+        try:
+            language = parse_language_code(language)  # zh_cn -> zh-CN
+        except NotALanguageCode:
+            return f"'language' must be a language code like 'ar', 'nb' or 'zh-CN', got {language!r}"
+    published, said = None, []
+    raw_date = _one_line(obj.get("published"))
+    if raw_date:
+        try:
+            published = read_date(raw_date)
+        except UnreadableDate as err:
+            problem = date_problem("in 'published'", raw_date, err)
+            if strict_dates:
+                return f"{problem}; {HOW}"
+            said.append(f"{where}: {problem}: the article is kept without a date; {HOW}")
     extra = {k: v for k, v in obj.items() if k not in _JSONL_FIELDS}
     return raw_id, Article(
         id=raw_id, text=_clean_text(text), source=where,
         title=_one_line(obj.get("title")), url=_one_line(obj.get("url")),
-        outlet=_one_line(obj.get("source")), published=_one_line(obj.get("published")),
+        outlet=_one_line(obj.get("source")), published=published,
         language=language, language_given=language is not None,
-        meta={"format": JSONL, "line": n, **({"extra": extra} if extra else {})},
+        meta={"format": JSONL, "line": n, **({"extra": extra} if extra else {})}, warnings=said,
     )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """A lone surrogate in a decoded JSON value (keys included), as its escape (\\ud800), or None."""
+    stack = [value]  # a loop, not recursion: the value may be nested as deep as JSON allows
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found:
+                return f"\\u{ord(found.group()):04x}"
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _shown_key(key: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", key)
 
 
 def _kind(value: Any) -> str:

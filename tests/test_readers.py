@@ -315,7 +315,8 @@ def test_jsonl_line_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b'{"id": "a", "text": "fine"}\n{"id": "b", "text": "caf\xe9"}\n')
     result = read_path(path)
     assert [a.id for a in result.articles] == ["a"]
-    assert [str(e) for e in result.errors] == [f"{path}:2: not valid UTF-8 (JSON Lines must be UTF-8)"]
+    assert [str(e) for e in result.errors] == [
+        f"{path}:2: not valid UTF-8 at byte offset 24 of the line (JSON Lines must be UTF-8)"]
 
 
 # --- folders, ids, order -------------------------------------------------------------------------

@@ -3,12 +3,13 @@
 The body is one JSON object (``application/json``) or JSON Lines
 (``application/x-ndjson``), with the fields of a JSON Lines input file; both are
 checked by the same code as ``crosswire ingest`` reading a ``.jsonl`` file
-(``readers.read_jsonl_text``), so the messages match. Storing goes through
+(``readers.read_jsonl_body``), so the messages match. Storing goes through
 ``ingest_articles``, with the story index the server keeps open: each article
 is stored and placed in its story in one transaction.
 """
 from __future__ import annotations
 
+import codecs
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 from ..errors import CrosswireError
 from ..ingest import ingest_articles
 from ..model import Article
-from ..readers import REQUEST_BODY, read_json_article, read_jsonl_text
+from ..readers import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
 from ..store import content_hash
 from .errors import ApiError
 from .state import ServerState
@@ -51,16 +52,19 @@ def parse_body(body: bytes, content_type: str | None) -> list[Article | Crosswir
                             f"(JSON Lines, a batch), got {media or 'none'!r}")
     if not body.strip():
         raise ApiError(400, f"{SHOWN}: empty body")
+    if media in JSONL_TYPES:  # line by line, as a .jsonl file: a line that is not UTF-8 fails alone
+        return list(read_jsonl_body(body, SHOWN))
+    bom = len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = body.decode("utf-8-sig")
+        text = body[bom:].decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ApiError(400, f"{SHOWN}: not valid UTF-8 (at byte {err.start})")
-    if media in JSONL_TYPES:
-        return list(read_jsonl_text(text, SHOWN))
+        at = bom + err.start
+        line = body.count(b"\n", 0, at) + 1
+        raise ApiError(400, f"{SHOWN}: not valid UTF-8 at byte offset {at} (line {line})")
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ApiError(400, f"{SHOWN}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})")
+        raise ApiError(400, f"{SHOWN}: {json_problem(err, with_line=True)}")
     except RecursionError:
         raise ApiError(400, f"{SHOWN}: not valid JSON (nested too deeply)")
     if isinstance(obj, list):

@@ -31,7 +31,8 @@ ARTICLE_IN = {
         "title": {"type": "string"},
         "url": {"type": "string"},
         "source": {"type": "string", "description": "the outlet"},
-        "published": {"type": "string", "description": "ISO 8601 date or date-time"},
+        "published": {"type": "string", "description": "ISO 8601 or RFC 2822 date or date-time (stored in "
+                                                         "ISO 8601, UTC); one that cannot be read is a 422"},
         "language": {"type": "string", "description": "language code such as ar, nb, zh-CN (detected when absent)"},
     },
 }

@@ -57,6 +57,11 @@ class Segment:
                 sentences.append(Sentence(id=len(sentences), line=line.number, text=text,
                                           furniture=line.furniture))
         if not sentences:
-            raise InputError(article.source, "no text to analyse (only blank or invisible characters)")
+            raise InputError(article.source, "no text to read: only blank or invisible characters")
+        if not any(ch.isalpha() for sentence in sentences for ch in sentence.text):
+            # Emoji, digits and punctuation carry no story: two such texts would embed alike and be
+            # called the same story (two unrelated emoji lines scored 0.99).
+            raise InputError(article.source, "no text to read: no letters in any script, only emoji, digits, "
+                                             "symbols or punctuation")
         article.sentences = sentences
         return article
