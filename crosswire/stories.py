@@ -235,22 +235,7 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
     ids = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id")]
     catch_up(index, store, embedder)  # what a writer beside us committed since the index was opened
     clustered = set(ids)  # later arrivals in the index are placed at the end, as a stream would
-    cache = _ArticleCache(store, size=4096)
-    scores: dict[tuple[int, int], float] = {}
-    for n, article_id in enumerate(ids):
-        article = cache.get([article_id])[0]
-        vector = centre(article.vector[None, :], [article.language], embedder)[0]
-        keys, _ = index.search(vector, options.neighbours + 1)
-        for other_id in keys.tolist():
-            pair = (min(article_id, other_id), max(article_id, other_id))
-            if other_id == article_id or pair in scores or other_id not in clustered:
-                continue
-            other = cache.get([other_id])[0]
-            if options.apart(parse_time(article.published), parse_time(other.published)):
-                continue
-            scores[pair] = compare_pair(article, other, compare).same_story
-        if progress:
-            progress(n + 1, len(ids))
+    scores = neighbour_scores(store, index, ids, embedder, options, compare, progress)
     labels = average_linkage(ids, scores, options.merge_threshold)
     with store.transaction():
         store.db.execute("UPDATE articles SET story_id = NULL")
@@ -270,6 +255,30 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
             assigner.commit(article, article_id, story)
     index.save()
     return int(store.db.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0])
+
+
+def neighbour_scores(store: Store, index: VectorIndex, ids: list[int], embedder: str,
+                     options: StoryOptions = StoryOptions(), compare: CompareOptions = CompareOptions(),
+                     progress: Callable[[int, int], None] | None = None) -> dict[tuple[int, int], float]:
+    """The same-story score of each article of ``ids`` with its nearest neighbours among ``ids``."""
+    clustered = set(ids)
+    cache = _ArticleCache(store, size=4096)
+    scores: dict[tuple[int, int], float] = {}
+    for n, article_id in enumerate(ids):
+        article = cache.get([article_id])[0]
+        vector = centre(article.vector[None, :], [article.language], embedder)[0]
+        keys, _ = index.search(vector, options.neighbours + 1)
+        for other_id in keys.tolist():
+            pair = (min(article_id, other_id), max(article_id, other_id))
+            if other_id == article_id or pair in scores or other_id not in clustered:
+                continue
+            other = cache.get([other_id])[0]
+            if options.apart(parse_time(article.published), parse_time(other.published)):
+                continue
+            scores[pair] = compare_pair(article, other, compare).same_story
+        if progress:
+            progress(n + 1, len(ids))
+    return scores
 
 
 def _dim(store: Store) -> int:

@@ -1,0 +1,201 @@
+"""The same-story score against annotators, on real news pairs in many languages.
+
+The 673 SemEval-2022 Task 8 development pairs (two outlets' articles, rated 1 =
+very similar ... 4 = very dissimilar; ``../shared/data/semeval8-dev/``) are
+analysed once with the real pipeline (cached under evals/out/). For each pair the
+candidate evidence is computed as ``crosswire compare`` computes it, and each
+piece is printed with its Pearson correlation with -overall.
+
+The model is then scored out of fold: each language pair's pairs are scored by a
+model fitted (by the recipe tools/calibrate_same_story.py ships with,
+``evals/samestory_fit.py``) on the other eight language pairs and the NTREX-128
+calibration pairs, never on its own language pair. Beside it, in the same run:
+the bare cosine of the two articles' vectors, and today's score (model v1,
+fitted on NTREX translations only). Printed: Pearson with -overall overall and
+per language pair; the AUC of same story (overall <= 2) against different (>= 3);
+the share of pairs rated <= 1.5 scored below 0.5 (missed) and of pairs rated
+>= 3.5 scored 0.5 or more (false "same story").
+
+    .venv/bin/python evals/semeval_eval.py [--whole-text] [--recipes] [--check]
+
+--whole-text adds the cosine of each article's whole text embedded as one input
+(the bare embedder; embeds every text again the first time, then cached).
+--recipes prints the grouped cross-validation of the recipes the shipped one
+was chosen from. The texts are evaluation data only: nothing of them is written
+outside evals/out/.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crosswire.model import Article  # noqa: E402
+from evals import samestory_fit as fitting  # noqa: E402
+from evals import semeval_data  # noqa: E402
+from evals.common import check_floors, table  # noqa: E402
+
+# Today's model (crosswire.same-story v1, fitted on NTREX translations only), kept here as
+# the baseline: its weights as shipped before v2.
+TODAY = {"centred_cosine": 19.491915313046118, "coverage": 18.119706770597183,
+         "strong_coverage": -2.250475590493624, "link_score": 25.455038473092948}
+TODAY_BIAS = -45.25326478348038
+
+RECIPES = [
+    fitting.Recipe(),
+    fitting.Recipe(target="binary"),
+    fitting.Recipe(ntrex_weight=0.0),
+    fitting.Recipe(ntrex_weight=1.0),
+    fitting.Recipe(l2=0.1),
+    fitting.Recipe(l2=10.0),
+    fitting.Recipe(features=("centred_cosine", "lead_cosine", "title_cosine", "shared_names")),
+    fitting.Recipe(features=("centred_cosine", "coverage", "strong_coverage", "link_score")),
+    fitting.Recipe(features=("centred_cosine", "lead_cosine", "title_cosine", "shared_names", "link_score")),
+]
+
+_NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f\u2009' ]?\d)*")
+
+
+def numbers_in(article: Article) -> set[str]:
+    """Numbers of two or more digits (any script's digits) in the story text, without separators."""
+    out = set()
+    for s in article.story_sentences:
+        for match in _NUMBER.finditer(s.text):
+            digits = "".join(str(unicodedata.decimal(c)) for c in match.group() if unicodedata.decimal(c, None) is not None)
+            if len(digits.lstrip("0")) >= 2:
+                out.add(digits.lstrip("0"))
+    return out
+
+
+def pearson(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def auc(score: np.ndarray, positive: np.ndarray) -> float:
+    """Probability that a positive outscores a negative (ties count half)."""
+    pos, neg = score[positive], score[~positive]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
+
+
+def out_of_fold(recipe: fitting.Recipe, rated: fitting.Rows, ntrex: fitting.Rows | None,
+                groups: np.ndarray) -> np.ndarray:
+    """Each pair scored by a model fitted without its language pair."""
+    out = np.zeros(len(groups))
+    for group in sorted(set(groups)):
+        train = groups != group
+        part = fitting.Rows(rated.x[train], rated.target[train], rated.weight[train])
+        weights, bias = fitting.fit(recipe, part, ntrex)
+        out[~train] = fitting.predict(weights, bias, fitting.Rows(rated.x[~train], rated.target[~train],
+                                                                   rated.weight[~train]))
+    return out
+
+
+def summary(score: np.ndarray, overall: np.ndarray, groups: np.ndarray, probability: bool) -> dict[str, float]:
+    same, different = overall <= 2.0, overall >= 3.0
+    judged = same | different
+    out = {"pearson": pearson(score, -overall), "auc": auc(score[judged], same[judged])}
+    for group in sorted(set(groups)):
+        out[group] = pearson(score[groups == group], -overall[groups == group])
+    if probability:
+        out["missed"] = float(np.mean(score[overall <= 1.5] < 0.5))
+        out["false_same"] = float(np.mean(score[overall >= 3.5] >= 0.5))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--whole-text", action="store_true", help="also the cosine of whole texts embedded as one input")
+    ap.add_argument("--recipes", action="store_true", help="cross-validate the recipes the shipped one was chosen from")
+    ap.add_argument("--check", action="store_true", help="fail if a metric is below evals/floors.json")
+    args = ap.parse_args()
+    if not semeval_data.available():
+        return 0
+    started = time.perf_counter()
+    pairs, articles = semeval_data.read_pairs()
+    done = semeval_data.analysed(articles)
+    analysed_at = time.perf_counter()
+    pairs = [p for p in pairs if p.article[0] in done and p.article[1] in done]
+    overall = np.array([p.overall for p in pairs])
+    groups = np.array([p.language_pair for p in pairs])
+    lps = sorted(set(groups), key=lambda g: (-int((groups == g).sum()), g))
+
+    feats, extra = [], {"cosine": [], "shared_numbers": []}
+    numbers = {aid: numbers_in(a) for aid, a in done.items()}
+    for p in pairs:
+        a, b = done[p.article[0]], done[p.article[1]]
+        feats.append(fitting.evidence(a, b))
+        extra["cosine"].append(float(a.vector @ b.vector))
+        na, nb = numbers[a.id], numbers[b.id]
+        extra["shared_numbers"].append(len(na & nb) / len(na | nb) if na | nb else 0.0)
+    if args.whole_text:
+        whole = semeval_data.whole_text_vectors(articles)
+        extra["whole_text_cosine"] = [float(whole[p.article[0]] @ whole[p.article[1]]) for p in pairs]
+    scored_at = time.perf_counter()
+
+    candidates = {**{k: np.array(v) for k, v in extra.items()},
+                  **{name: np.array([f[name] for f in feats]) for name in fitting.FEATURES}}
+    print(f"{len(pairs)} pairs, {len(done)} articles, language pairs: "
+          + ", ".join(f"{g} {int((groups == g).sum())}" for g in lps))
+    print("\nEvidence: Pearson with -overall")
+    print(table(["evidence", "all"] + lps, [[name, pearson(v, -overall)] + [pearson(v[groups == g], -overall[groups == g])
+                                            for g in lps] for name, v in candidates.items()]))
+
+    rated = fitting.rated_rows(feats, overall)
+    ntrex = None
+    try:
+        store = fitting.ntrex_store()
+        ntrex = fitting.ntrex_rows(fitting.ntrex_articles(store))
+        store.close()
+    except Exception as err:  # NTREX absent: the model is fitted on the rated pairs alone
+        print(f"(no NTREX calibration pairs: {err})")
+    fitted_at = time.perf_counter()
+
+    today = 1 / (1 + np.exp(-(TODAY_BIAS + sum(w * candidates[f] for f, w in TODAY.items()))))
+    recipe = fitting.Recipe()
+    new = out_of_fold(recipe, rated, ntrex, groups)
+    rows = {"bare cosine (article vectors)": summary(candidates["cosine"], overall, groups, False)}
+    if args.whole_text:
+        rows["bare cosine (whole texts)"] = summary(candidates["whole_text_cosine"], overall, groups, False)
+    rows["same_story today (v1)"] = summary(today, overall, groups, True)
+    rows["same_story v2 (out of fold)"] = summary(new, overall, groups, True)
+    print(f"\nScores (v2 recipe: {recipe.describe()})")
+    cols = ["pearson"] + lps + ["auc", "missed", "false_same"]
+    print(table(["score"] + ["all" if c == "pearson" else c for c in cols],
+                [[name] + [r.get(c, "-") for c in cols] for name, r in rows.items()]))
+    v2, bare = rows["same_story v2 (out of fold)"], rows["bare cosine (article vectors)"]
+    above = sum(v2[g] > bare[g] for g in lps)
+    print(f"v2 above the bare cosine of article vectors in {above} of {len(lps)} language pairs")
+    if args.whole_text:
+        above_whole = sum(v2[g] > rows["bare cosine (whole texts)"][g] for g in lps)
+        print(f"v2 above the bare cosine of whole texts in {above_whole} of {len(lps)} language pairs")
+
+    if args.recipes:
+        print("\nRecipes, by the same grouped cross-validation")
+        out = []
+        for r in RECIPES:
+            s = summary(out_of_fold(r, rated, ntrex, groups), overall, groups, True)
+            out.append([r.describe(), s["pearson"], s["auc"], min(s[g] for g in lps), s["missed"], s["false_same"]])
+        print(table(["recipe", "pearson", "auc", "worst language pair", "missed", "false_same"], out))
+    print(f"\n(analysis {analysed_at - started:.0f} s, evidence {scored_at - analysed_at:.0f} s, "
+          f"NTREX pairs {fitted_at - scored_at:.0f} s, total {time.perf_counter() - started:.0f} s)")
+    measured = {"pearson": v2["pearson"], "auc": v2["auc"], "missed": v2["missed"], "false_same": v2["false_same"],
+                "language_pairs_above_cosine": float(above),
+                "worst_language_pair": min(v2[g] for g in lps if not math.isnan(v2[g]))}
+    return check_floors("semeval", measured) if args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

