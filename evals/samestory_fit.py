@@ -168,6 +168,28 @@ def ntrex_rows(by_lang: dict[str, dict[str, Article]], draws: int = 8000, docs: 
     return Rows(np.array(rows), np.array(targets), np.ones(len(targets)))
 
 
+def cached_ntrex_rows(store: Store, draws: int = 8000, seed: int = 0) -> Rows:
+    """``ntrex_rows`` of the store's articles, kept in evals/out/ under a key of everything they
+    depend on (the articles, the language means and the code that computes the evidence)."""
+    import hashlib
+
+    import crosswire
+
+    key = hashlib.sha256(f"{store.path.name}:{store.count()}:{draws}:{seed}:{FEATURES}".encode())
+    package = Path(crosswire.__file__).parent
+    for name in ("samestory.py", "profile.py", "align.py", "compare.py", "mentions.py", "romanise.py", "pinyin.py"):
+        key.update((package / name).read_bytes())
+    for means in sorted((package / "data").glob("language_means.*.npz")):
+        key.update(means.read_bytes())
+    path = OUT / f"ntrex-rows.{key.hexdigest()[:16]}.npz"
+    if path.is_file():
+        data = np.load(path)
+        return Rows(data["x"], data["target"], data["weight"])
+    rows = ntrex_rows(ntrex_articles(store), draws, seed=seed)
+    np.savez(path, x=rows.x, target=rows.target, weight=rows.weight)
+    return rows
+
+
 # -- real pairs -----------------------------------------------------------------------------------
 
 def rated_rows(feats: list[dict[str, float]], overall: np.ndarray) -> Rows:

@@ -157,7 +157,7 @@ def main() -> int:
     ntrex = None
     try:
         store = fitting.ntrex_store()
-        ntrex = fitting.ntrex_rows(fitting.ntrex_articles(store))
+        ntrex = fitting.cached_ntrex_rows(store)
         store.close()
     except Exception as err:  # NTREX absent: the model is fitted on the rated pairs alone
         print(f"(no NTREX calibration pairs: {err})")
