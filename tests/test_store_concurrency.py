@@ -16,7 +16,6 @@ import threading
 import time
 from pathlib import Path
 
-
 from crosswire.pipeline import default_pipeline
 from crosswire.readers import iter_articles
 from crosswire.store import Store
