@@ -27,6 +27,7 @@ from .comparison import Comparison
 from .errors import CrosswireError
 from .language_codes import language_key
 from .readers import REQUEST_BODY
+from .render.text import clean_for_terminal
 from .store import Store, id_chunks
 from .storyindex import NoMatch, has_words, searchable, words_match
 from .times import from_micros, parse_time, to_micros
@@ -285,9 +286,11 @@ def render_stories(stories: list[StorySummary], fmt: str = "terminal", *, width:
         span = s.first_seen[:10] if s.first_seen[:10] == s.last_seen[:10] else f"{s.first_seen[:10]} – {s.last_seen[:10]}"
         noun = "article" if s.size == 1 else "articles"
         top = f"story {s.id} · {s.size} {noun} · {span} · {', '.join(s.languages) or '?'}"
-        out.append(textwrap.shorten(top, width=max(20, width), placeholder=" …"))
+        out.append(textwrap.shorten(clean_for_terminal(top), width=max(20, width), placeholder=" …"))
         head = f"{s.headline} ({s.headline_language})" if s.headline_language else s.headline
         for line in (head, "from " + ", ".join(s.sources)):
-            out.append("    " + textwrap.shorten(line, width=max(20, width - 4), placeholder=" …"))
+            # Headlines and sources are article text: cleaned before shortening, so no control
+            # sequence reaches the terminal, cut in half or whole.
+            out.append("    " + textwrap.shorten(clean_for_terminal(line), width=max(20, width - 4), placeholder=" …"))
         out.append("")
     return "\n".join(out)

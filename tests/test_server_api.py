@@ -296,8 +296,11 @@ def test_an_unexpected_failure_is_a_500_in_the_error_shape(server: ThreadServer,
 
 # --- the token --------------------------------------------------------------------------------------
 
+TOKEN = "s3cret-s3cret-s3cret"  # at least MIN_TOKEN_LENGTH characters
+
+
 def test_with_a_token_writes_need_it_and_reads_do_not(tmp_path: Path) -> None:
-    running = ThreadServer(ServeOptions(db=str(tmp_path / "t.db"), embedder="hash", token="s3cret"))
+    running = ThreadServer(ServeOptions(db=str(tmp_path / "t.db"), embedder="hash", token=TOKEN))
     try:
         missing = running("POST", "/api/articles", BRIDGE)
         assert error_shape(missing, 401)["code"] == "unauthorized"
@@ -305,7 +308,7 @@ def test_with_a_token_writes_need_it_and_reads_do_not(tmp_path: Path) -> None:
         assert error_shape(running("POST", "/api/articles", BRIDGE, {"Authorization": "Bearer wrong"}), 403)
         assert error_shape(running("POST", "/api/articles", BRIDGE, {"Authorization": "Basic czNjcmV0"}), 401)
         assert running("GET", "/api/health").json()["articles"] == 0
-        assert running("POST", "/api/articles", BRIDGE, {"Authorization": "Bearer s3cret"}).status == 201
+        assert running("POST", "/api/articles", BRIDGE, {"Authorization": f"Bearer {TOKEN}"}).status == 201
         assert running("GET", "/api/stories").status == 200
         assert running("GET", "/api/health").json()["writes_need_token"] is True
     finally:
@@ -327,13 +330,13 @@ def test_which_hosts_are_loopback() -> None:
 
 def test_crosswire_serve_starts_serves_and_stops(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
-    proc = ProcessServer(db, "--embedder", "hash", "--token", "abc")
+    proc = ProcessServer(db, "--embedder", "hash", "--token", TOKEN)
     try:
         assert "writes need the token" in proc.line
         from server_support import request
         assert request(proc.port, "GET", "/api/health").json()["status"] == "ok"
         assert request(proc.port, "POST", "/api/articles", json.dumps(BRIDGE).encode(),
-                       {**JSON, "Authorization": "Bearer abc"}).status == 201
+                       {**JSON, "Authorization": f"Bearer {TOKEN}"}).status == 201
     finally:
         proc.stop()
     assert proc.proc.returncode is not None

@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..render.text import clean_for_terminal
+
 log = logging.getLogger("crosswire.server")
 
 # The code word for each status the server answers with; clients switch on it.
@@ -76,7 +78,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     # A bug of ours: logged with its traceback for the operator, one line for the client.
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    # The path is the client's: cleaned, so that it cannot drive the operator's terminal.
+    log.error("unexpected error on %s %s", request.method, clean_for_terminal(request.url.path), exc_info=exc)
     return error_response(ApiError(500, f"internal error ({type(exc).__name__}); the server goes on"))
 
 

@@ -14,9 +14,10 @@ ERROR = {
         "type": "object", "required": ["status", "code", "message"],
         "properties": {
             "status": {"type": "integer", "description": "the HTTP status, again"},
-            "code": {"type": "string", "description": "bad_request, bad_id, unauthorized, forbidden, not_found, "
-                                                      "method_not_allowed, too_large, unsupported_media_type, "
-                                                      "invalid, conflict, unavailable, internal"},
+            "code": {"type": "string", "description": "bad_request, bad_id, bad_host, bad_origin, unauthorized, "
+                                                      "forbidden, not_found, method_not_allowed, too_large, "
+                                                      "unsupported_media_type, invalid, conflict, unavailable, "
+                                                      "internal"},
             "message": {"type": "string", "description": "one line: what is wrong, and with what"},
         },
     }},
@@ -85,7 +86,10 @@ def document(version: str) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "crosswire", "version": version,
                  "description": "Read the news across languages: stories, and how each outlet tells them. "
-                                "Every error has the shape of components/schemas/Error."},
+                                "Every error has the shape of components/schemas/Error. Every request must "
+                                "name a host the server serves (Host header): another name gets 421 bad_host, "
+                                "a missing or malformed one 400 bad_host; a write with an Origin header from "
+                                "another origin gets 403 bad_origin."},
         "paths": {
             "/api/health": {"get": {
                 "summary": "Server and store status",

