@@ -14,6 +14,7 @@ Listing sorts, filters and pages the stories in SQL over the store's story index
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import textwrap
@@ -256,6 +257,18 @@ def _summary(story_id: int, group: list[_Member], headline: str, headline_langua
         first_seen=_iso(by_time[0].when), last_seen=_iso(max(m.when for m in group)), size=len(group),
         article_ids=[{"id": m.id, "ext_id": m.ext_id, "language": m.language} for m in sorted(group, key=lambda m: m.id)],
     )
+
+
+def story_members_key(store: Store, story_id: int) -> str:
+    """Which articles a story holds, as one short string: what a cached report of it depends on.
+
+    Stored articles never change, so a story's report changes only when an article joins or
+    leaves it. Keying a cache on this, not on the store's version, keeps every other story's
+    report while writes go on (a store version moves with every commit, anyone's).
+    """
+    row = store.db.execute("SELECT count(*), group_concat(article_id) FROM (SELECT article_id FROM story_members"
+                           " WHERE story_id = ? ORDER BY article_id)", (story_id,)).fetchone()
+    return f"{row[0]}:{hashlib.blake2b((row[1] or '').encode(), digest_size=12).hexdigest()}"
 
 
 def story_comparison(store: Store, story_id: int, options: CompareOptions = CompareOptions()) -> Comparison:

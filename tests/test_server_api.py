@@ -179,6 +179,33 @@ def test_a_write_is_seen_by_the_next_read(server: ThreadServer) -> None:
     assert [s["id"] for s in server("GET", "/api/stories?q=comet").json()["stories"]] == [story]
 
 
+def test_a_story_page_is_rebuilt_when_its_story_changes_and_only_then(server: ThreadServer,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Story reports are cached per story membership: a write to another story keeps them."""
+    import crosswire.server.routes as routes
+
+    text = "Zoologists in Ulaanbaatar counted snow leopards with thermal cameras for a whole winter."
+    # Dated years apart, so the second article cannot join the first one's story (the window is days).
+    first = server("POST", "/api/articles", {"id": "oil-1", "language": "en", "source": "A", "text": text,
+                                             "published": "2025-06-01T10:00:00Z"})
+    story = first.json()["results"][0]["story"]
+    builds: list[int] = []
+    real = routes.story_comparison
+    monkeypatch.setattr(routes, "story_comparison", lambda store, n: builds.append(n) or real(store, n))
+    page = server("GET", f"/api/stories/{story}?lang=en").json()
+    assert builds == [story]
+    other = server("POST", "/api/articles", {"id": "volcano", "language": "en", "published": "2019-01-01",
+                                             "text": "A volcano on Iceland's Reykjanes peninsula erupted again."})
+    assert other.json()["results"][0]["story"] != story
+    assert server("GET", f"/api/stories/{story}?lang=en").json() == page
+    assert builds == [story]  # not rebuilt: its story did not change
+    same = server("POST", "/api/articles", {"id": "oil-2", "language": "en", "source": "B", "text": text,
+                                            "published": "2025-06-01T12:00:00Z"})
+    assert same.json()["results"][0]["story"] == story
+    assert len(server("GET", f"/api/stories/{story}?lang=en").json()["articles"]) == len(page["articles"]) + 1
+    assert builds == [story, story]
+
+
 def test_concurrent_writes_are_all_stored(server: ThreadServer) -> None:
     before = count(server)
     answers: list[Answer] = []

@@ -23,7 +23,7 @@ from .. import __version__
 from ..comparison import Comparison
 from ..errors import CrosswireError
 from ..report import Report, build_report
-from ..storyview import count_stories, list_stories, parse_when, story_comparison
+from ..storyview import count_stories, list_stories, parse_when, story_comparison, story_members_key
 from ..times import parse_time
 from .errors import ApiError
 from .intake import parse_body, store_articles
@@ -185,11 +185,12 @@ def make_routes(state: ServerState) -> list[Route]:
     def story(request: Request) -> Response:
         number = parse_id("story", request.path_params["story_id"])
         lang = Query(request).lang("lang")
-        version = state.version()
+        # Per story, not per store version: writes elsewhere in the store leave this story's report cached.
+        version = story_members_key(state.store(), number)
         key = ("story", number, (lang or "").lower(), version)
 
         def analysed() -> tuple[Comparison, Report]:
-            # Facts, entities and quotes do not depend on the reader: built once per story and store version.
+            # Facts, entities and quotes do not depend on the reader: built once per story and membership.
             try:
                 comparison = story_comparison(state.store(), number)
             except CrosswireError as err:
