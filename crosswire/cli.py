@@ -27,7 +27,7 @@ import click
 from . import __version__
 from .compare import CompareOptions, analyse, compare_paths
 from .comparison import Comparison
-from .errors import CrosswireError
+from .errors import CrosswireError, InputError
 from .ingest import IngestReport, ingest_articles
 from .language_codes import NotALanguageCode, parse_language_code
 from .model import Article
@@ -40,7 +40,7 @@ from .render import RENDERERS, render
 from .render.text import clean_for_terminal, escape_json_controls
 from .server import ServeOptions
 from .server.guard import MIN_TOKEN_LENGTH, is_loopback as _is_loopback
-from .stories import StoryOptions, recluster as recluster_store
+from .stories import StoryOptions, index_path, recluster as recluster_store
 from .store import Store, StoreError
 from .storyview import list_stories, parse_when, render_stories, story_comparison
 
@@ -65,6 +65,32 @@ def _warned(items: Iterable[Article | CrosswireError], say: Callable[[str], None
     for item in items:
         _tell_warnings(item, say)
         yield item
+
+
+def _besides_the_store(paths: Iterable[str], store: Store) -> Iterator[Article | CrosswireError]:
+    """The inputs' articles, refusing the store's own files given as inputs.
+
+    Reading one would open and close it outside SQLite, and closing any descriptor of a
+    file drops every lock this process holds on it (see ``Store``): never done.
+    """
+    own = [store.path] + [store.path.with_name(store.path.name + end) for end in ("-wal", "-shm", "-journal")]
+    own.append(index_path(store))
+    keys = {(st.st_dev, st.st_ino) for st in (_stat(p) for p in own) if st is not None}
+    rest = []
+    for given in paths:
+        st = _stat(Path(given).expanduser()) if given != "-" else None
+        if st is not None and (st.st_dev, st.st_ino) in keys:
+            yield InputError(given, "is this store's own file (--db), not articles; not read")
+        else:
+            rest.append(given)
+    yield from iter_articles(rest)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def _say(line: str) -> None:
@@ -331,7 +357,7 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
                           f"{len(report.duplicates)} already stored, {len(report.failed)} failed ...")
 
         options = StoryOptions(window_days=window_days)
-        items = _warned(iter_articles(paths), status.say)
+        items = _warned(_besides_the_store(paths, store), status.say)
         try:
             report = ingest_articles(items if language is None else _given_language(items, language), store,
                                      pipeline, options, progress=tell)
