@@ -19,6 +19,7 @@ import sqlite3
 import sys
 import threading
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -30,6 +31,7 @@ from .comparison import Comparison
 from .errors import CrosswireError, InputError
 from .ingest import IngestReport, ingest_articles
 from .language_codes import NotALanguageCode, parse_language_code
+from .limits import Limits
 from .model import Article
 from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
@@ -67,7 +69,7 @@ def _warned(items: Iterable[Article | CrosswireError], say: Callable[[str], None
         yield item
 
 
-def _besides_the_store(paths: Iterable[str], store: Store) -> Iterator[Article | CrosswireError]:
+def _besides_the_store(paths: Iterable[str], store: Store, limits: Limits) -> Iterator[Article | CrosswireError]:
     """The inputs' articles, refusing the store's own files given as inputs.
 
     Reading one would open and close it outside SQLite, and closing any descriptor of a
@@ -83,7 +85,7 @@ def _besides_the_store(paths: Iterable[str], store: Store) -> Iterator[Article |
             yield InputError(given, "is this store's own file (--db), not articles; not read")
         else:
             rest.append(given)
-    yield from iter_articles(rest)
+    yield from iter_articles(rest, limits)
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -199,6 +201,20 @@ view_option = click.option(
          "pairs: each pair of articles side by side.")
 
 
+def limit_options(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The ``Limits`` fields (those named, else all) as options, declared once in ``crosswire/limits.py``;
+    the command takes them as ``**limits``."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        for f in reversed([f for f in fields(Limits) if not names or f.name in names]):
+            command = click.option(f.metadata["flag"], f.name, type=click.IntRange(min=1), default=f.default,
+                                   show_default=True, metavar=f.metadata["metavar"], help=f.metadata["help"])(command)
+        return command
+    return decorate
+
+
+ARTICLE_LIMITS = ("max_chars", "max_sentences")  # for inputs that are no files (pairs, request bodies)
+
+
 def _with_view(comparison: Comparison, view: str, reader_lang: str | None,
                warming: threading.Thread | None = None) -> Comparison:
     if view == "report":
@@ -219,8 +235,9 @@ def _with_view(comparison: Comparison, view: str, reader_lang: str | None,
 @click.option("--input-lang", "language", default=None, metavar="CODE", callback=_language_code,
               help="Language of all inputs, e.g. ar or nb (skips detection).")
 @view_option
+@limit_options()
 def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | None,
-            embedder: str, reader_lang: str | None, language: str | None, view: str) -> None:
+            embedder: str, reader_lang: str | None, language: str | None, view: str, **limits: int) -> None:
     """Compare articles side by side: same-story score, shared facts, facts only one reports.
 
     INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds), folders, or - for standard
@@ -228,7 +245,8 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
     """
     warming = warm_up() if view == "report" else None
     try:
-        comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language))
+        comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language,
+                                                          limits=Limits(**limits)))
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE if isinstance(err, UnknownNameError) else EXIT_NOTHING)
     for article in comparison.articles:
@@ -248,14 +266,16 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
 @output_option
 @embedder_option
 @lang_option
-def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None) -> None:
+@limit_options()
+def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None, **limits: int) -> None:
     """Analyse articles (clean, split, detect language, embed) and print them as JSON Lines."""
     skipped: list[str] = []
     articles = []
-    for item in _warned(iter_articles(inputs), _say):
+    bounds = Limits(**limits)
+    for item in _warned(iter_articles(inputs, bounds), _say):
         (skipped.append(str(item)) if isinstance(item, CrosswireError) else articles.append(item))
     try:
-        done, errors = analyse(articles, default_pipeline(embedder), language)
+        done, errors = analyse(articles, default_pipeline(embedder, bounds), language)
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE)
     skipped.extend(str(e) for e in errors)
@@ -327,8 +347,9 @@ def _given_language(items: Iterable[Article | CrosswireError], language: str) ->
                    f"Default: the one the store already uses, else {CompareOptions.embedder}.")
 @lang_option
 @window_option
+@limit_options()
 def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str | None,
-           window_days: float) -> None:
+           window_days: float, **limits: int) -> None:
     """Read articles into the local store and place each in a story as it arrives.
 
     PATHS are files or folders, as for compare. An article already stored (same
@@ -340,10 +361,12 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
             embedders.resolve(embedder)  # a wrong name fails before any file is created
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE)
+    bounds = Limits(**limits)
     with _open_store(db, create=True) as store:
         known = store.embedders()
         try:
-            pipeline = default_pipeline(embedder or (known[0] if len(known) == 1 else CompareOptions.embedder))
+            pipeline = default_pipeline(embedder or (known[0] if len(known) == 1 else CompareOptions.embedder),
+                                        bounds)
         except CrosswireError as err:
             raise _fail(str(err), EXIT_USAGE)
         status = _StatusLine()
@@ -357,7 +380,7 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
                           f"{len(report.duplicates)} already stored, {len(report.failed)} failed ...")
 
         options = StoryOptions(window_days=window_days)
-        items = _warned(_besides_the_store(paths, store), status.say)
+        items = _warned(_besides_the_store(paths, store, bounds), status.say)
         try:
             report = ingest_articles(items if language is None else _given_language(items, language), store,
                                      pipeline, options, progress=tell)
@@ -469,10 +492,11 @@ def story(story_id: str, db: str, fmt: str, output: str | None, width: int | Non
               help='One pair a line: {"id", "text1", "text2"}, optional "lang1", "lang2".')
 @embedder_option
 @output_option
-def score(pairs_file: str, embedder: str, output: str | None) -> None:
+@limit_options(*ARTICLE_LIMITS)
+def score(pairs_file: str, embedder: str, output: str | None, **limits: int) -> None:
     """Score text pairs: one {"id", "same_story"} JSON line per usable input line."""
     try:
-        pipeline = default_pipeline(embedder)
+        pipeline = default_pipeline(embedder, Limits(**limits))
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE)
     skipped = scored = 0
@@ -525,8 +549,9 @@ def _fail(message: str, code: int) -> _Failure:
                    f"Default: the one the store already uses, else {CompareOptions.embedder}.")
 @click.option("--max-body", type=click.IntRange(min=1), default=ServeOptions.max_body, show_default=True,
               metavar="BYTES", help="Largest POST body accepted; larger ones get 413.")
+@limit_options(*ARTICLE_LIMITS)
 def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...], embedder: str | None,
-          max_body: int) -> None:
+          max_body: int, **limits: int) -> None:
     """Serve the store over HTTP: a JSON API (/api, described at /api/openapi.json) and a web page (/)."""
     import socket
 
@@ -534,7 +559,7 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
         raise _fail(f"--host {host} is reachable beyond this machine: give --token (or $CROSSWIRE_TOKEN) "
                     "so that only you can add articles", EXIT_USAGE)
     options = ServeOptions(db=db, host=host, port=port, token=token or None, embedder=embedder,
-                           max_body=max_body, allowed_hosts=allowed_hosts)
+                           max_body=max_body, allowed_hosts=allowed_hosts, limits=Limits(**limits))
     try:
         import uvicorn
 

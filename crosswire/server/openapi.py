@@ -94,7 +94,8 @@ def document(version: str) -> dict[str, Any]:
             "/api/health": {"get": {
                 "summary": "Server and store status",
                 "responses": {"200": _json({"type": "object"}, "status, version, articles, stories, embedder, "
-                                                               "writes_need_token, max_body"),
+                                                               "writes_need_token, max_body, "
+                                                               "limits (max_chars, max_sentences)"),
                               **_errors(500)}}},
             "/api/stories": {"get": {
                 "summary": "List and search stories, most recently active first",
@@ -126,7 +127,8 @@ def document(version: str) -> dict[str, Any]:
                 "summary": "Add one article (application/json) or a batch (application/x-ndjson, JSON Lines)",
                 "description": "Each article is analysed, stored and placed in a story. Needs "
                                "`Authorization: Bearer TOKEN` when the server has a token. A body over the "
-                               "server's --max-body gets 413. A batch answers per line; when nothing in the "
+                               "server's --max-body gets 413; an article over --max-chars or --max-sentences "
+                               "fails (its line, or a 422). A batch answers per line; when nothing in the "
                                "body could be used the answer is a 422 error naming the first problem.",
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}},

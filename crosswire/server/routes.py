@@ -162,6 +162,8 @@ def make_routes(state: ServerState) -> list[Route]:
             "status": "ok", "version": __version__, "articles": store.count(), "stories": stories,
             "embedder": state.embedder, "writes_need_token": bool(state.options.token),
             "max_body": state.options.max_body,
+            "limits": {"max_chars": state.options.limits.max_chars,
+                       "max_sentences": state.options.limits.max_sentences},
         }))
 
     def stories(request: Request) -> Response:

