@@ -549,9 +549,12 @@ def _fail(message: str, code: int) -> _Failure:
                    f"Default: the one the store already uses, else {CompareOptions.embedder}.")
 @click.option("--max-body", type=click.IntRange(min=1), default=ServeOptions.max_body, show_default=True,
               metavar="BYTES", help="Largest POST body accepted; larger ones get 413.")
+@click.option("--write-timeout", type=click.FloatRange(min=0, min_open=True), default=ServeOptions.write_timeout,
+              show_default=True, metavar="SECONDS",
+              help="How long a write waits for the one writer; then it gets 503 (code busy) with Retry-After.")
 @limit_options(*ARTICLE_LIMITS)
 def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...], embedder: str | None,
-          max_body: int, **limits: int) -> None:
+          max_body: int, write_timeout: float, **limits: int) -> None:
     """Serve the store over HTTP: a JSON API (/api, described at /api/openapi.json) and a web page (/)."""
     import socket
 
@@ -559,7 +562,8 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
         raise _fail(f"--host {host} is reachable beyond this machine: give --token (or $CROSSWIRE_TOKEN) "
                     "so that only you can add articles", EXIT_USAGE)
     options = ServeOptions(db=db, host=host, port=port, token=token or None, embedder=embedder,
-                           max_body=max_body, allowed_hosts=allowed_hosts, limits=Limits(**limits))
+                           max_body=max_body, allowed_hosts=allowed_hosts, write_timeout=write_timeout,
+                           limits=Limits(**limits))
     try:
         import uvicorn
 

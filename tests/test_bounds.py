@@ -5,13 +5,17 @@ or server with the fast hash embedder:
   is refused before analysis, in one line naming it, the limit and the option that raises it;
 * a 50 MB file was read whole and held for 90 s at 1.3 GB: a file is refused by its size, unread;
 * one 1 MB POST held the only writer for minutes while other writes hung: such an article is refused
-  at once.
+  at once, and a write that cannot get the writer within ``--write-timeout`` (or finds the store
+  locked by another process past SQLite's busy timeout) answers 503 ``busy`` with Retry-After.
 
 How long things take is measured by bench/align_long.py, never asserted here.
 """
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +27,7 @@ from crosswire.model import Article
 from crosswire.pipeline import default_pipeline
 from crosswire.server import ServeOptions
 from server_support import Answer, ProcessServer, ThreadServer, request
-from store_support import run_cli, stored_ids, write_jsonl
+from store_support import run_cli, store_problems, stored_ids, variants, write_jsonl
 
 HASH = ("--embedder", "hash")
 SENTENCE = "The harbour bridge will be rebuilt after the council approved the plan on Monday. "
@@ -101,6 +105,7 @@ def test_every_command_that_reads_articles_shows_its_limits() -> None:
     for command in ("score", "serve"):
         shown = " ".join(run_cli(command, "--help").stdout.split())
         assert "--max-chars" in shown and "--max-sentences" in shown and "--max-file-bytes" not in shown
+    assert "--write-timeout SECONDS" in run_cli("serve", "--help").stdout
 
 
 def test_json_lines_are_read_line_by_line_each_line_held_to_the_article_limit(tmp_path: Path) -> None:
@@ -191,6 +196,7 @@ def test_the_api_refuses_an_article_over_the_limits_at_once(tmp_path: Path) -> N
     try:
         health = server("GET", "/api/health").json()
         assert health["limits"] == {"max_chars": 200_000, "max_sentences": 2_000}
+        assert health["write_timeout"] == 30.0
         huge = {"id": "huge", "text": "word " * 200_000 + "end."}
         message = error_of(server("POST", "/api/articles", huge), 422, "invalid")
         assert message == ("body: article is too long: 1,000,004 characters, the limit is 200,000 "
@@ -209,12 +215,58 @@ def test_the_api_refuses_an_article_over_the_limits_at_once(tmp_path: Path) -> N
 
 def test_the_server_takes_its_limits_from_the_command_line(tmp_path: Path) -> None:
     db = tmp_path / "api.db"
-    server = ProcessServer(db, *HASH, "--max-chars", "100", "--max-sentences", "5")
+    server = ProcessServer(db, *HASH, "--max-chars", "100", "--max-sentences", "5", "--write-timeout", "2.5")
     try:
         health = request(server.port, "GET", "/api/health").json()
-        assert health["limits"] == {"max_chars": 100, "max_sentences": 5}
+        assert health["limits"] == {"max_chars": 100, "max_sentences": 5} and health["write_timeout"] == 2.5
         answer = request(server.port, "POST", "/api/articles", json.dumps({"id": "c", "text": COUNCIL}).encode(),
                          {"Content-Type": "application/json"})
         assert "the limit is 100 (raise it with --max-chars)" in error_of(answer, 422, "invalid")
     finally:
         server.stop()
+
+
+def post(port: int, article: dict, timeout: float = 60) -> tuple[Answer, float]:
+    started = time.monotonic()
+    answer = request(port, "POST", "/api/articles", json.dumps(article).encode(),
+                     {"Content-Type": "application/json"}, timeout=timeout)
+    return answer, time.monotonic() - started
+
+
+def test_a_write_that_cannot_get_the_writer_gets_503_busy_and_nothing_is_lost(tmp_path: Path) -> None:
+    """Another process holds the store's write lock (as an ingest or a recluster does): the server's
+    write waiting on SQLite holds the writer past SQLite's busy timeout (5 s) and gets 503 busy;
+    a second write queued behind it gets 503 busy after --write-timeout (1 s), not a hang; reads
+    go on; once the lock is free both are stored, and nothing stored before is lost."""
+    db = tmp_path / "s.db"
+    base = write_jsonl(tmp_path / "base.jsonl", variants("base", 3))
+    assert run_cli("ingest", *HASH, "--db", db, base).returncode == 0
+    server = ProcessServer(db, "--write-timeout", "1")
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        first_article, second_article = variants("first", 1)[0], variants("second", 1)[0]
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held by another process's connection
+        first: list[tuple[Answer, float]] = []
+        waiting = threading.Thread(target=lambda: first.append(post(server.port, first_article)))
+        waiting.start()
+        time.sleep(1.0)  # the first write now holds the writer, waiting on SQLite
+        second, took = post(server.port, second_article)
+        message = error_of(second, 503, "busy")
+        assert second.headers["retry-after"].isdigit() and int(second.headers["retry-after"]) > 0
+        assert "did not get its turn within 1 s" in message
+        assert 0.9 < took < 4.0, took  # about the write timeout: not after the first write's 5 s wait
+        reads = request(server.port, "GET", "/api/health")
+        assert reads.status == 200 and reads.json()["articles"] == 3  # reads go on meanwhile
+        waiting.join(timeout=60)
+        (answer, _), = first
+        assert "database is locked" in error_of(answer, 503, "busy")  # SQLite's busy timeout, as busy
+        assert answer.headers["retry-after"].isdigit()
+        holder.execute("ROLLBACK")
+        for article in (first_article, second_article):  # sent again, as Retry-After says
+            again, _ = post(server.port, article)
+            assert again.status == 201, again.body
+    finally:
+        holder.close()
+        server.stop()
+    assert store_problems(db) == []
+    assert stored_ids(db) == {name: 1 for name in ("base-0", "base-1", "base-2", "first-0", "second-0")}

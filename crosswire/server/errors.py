@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..render.text import clean_for_terminal
+from ..store import StoreError
 
 log = logging.getLogger("crosswire.server")
 
@@ -36,6 +38,9 @@ CODES = {
     500: "internal",
     503: "unavailable",
 }
+# A client told "busy" (503, code busy) may send the same request again after this many seconds:
+# nothing of it was stored, or only whole articles, which a second try finds already stored.
+RETRY_AFTER_SECONDS = 5
 
 
 class ApiError(Exception):
@@ -48,6 +53,20 @@ class ApiError(Exception):
         self.code = code or CODES.get(status, "error")
         self.message = " ".join(str(message).split())
         self.headers = headers or {}
+
+
+def busy(message: str) -> ApiError:
+    """The writer is taken (another request's write, or another process's transaction): try again later."""
+    return ApiError(503, message, code="busy", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def is_busy(err: sqlite3.Error) -> bool:
+    """SQLite gave up waiting for another connection's lock (``database is locked``, past the busy timeout)."""
+    code = getattr(err, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        # An extended code (SQLITE_BUSY_SNAPSHOT...) keeps the primary one in its low byte.
+        return (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "database is locked" in str(err) or "database table is locked" in str(err)
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -83,4 +102,14 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return error_response(ApiError(500, f"internal error ({type(exc).__name__}); the server goes on"))
 
 
-HANDLERS = {ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected}
+async def _sqlite_error(request: Request, exc: Exception) -> Response:
+    """A store locked past the busy timeout (by ``crosswire ingest`` or ``recluster`` beside the server) is
+    busy, wherever it is met, opening a connection included; any other SQLite error is unexpected."""
+    cause = exc.__cause__ if isinstance(exc, StoreError) else exc
+    if isinstance(cause, sqlite3.Error) and is_busy(cause):
+        return error_response(busy(f"the store is locked by another writer ({cause}); try again"))
+    return await _unexpected(request, exc)
+
+
+HANDLERS = {ApiError: _api_error, HTTPException: _http_error, sqlite3.OperationalError: _sqlite_error,
+            StoreError: _sqlite_error, Exception: _unexpected}

@@ -16,8 +16,8 @@ ERROR = {
             "status": {"type": "integer", "description": "the HTTP status, again"},
             "code": {"type": "string", "description": "bad_request, bad_id, bad_host, bad_origin, unauthorized, "
                                                       "forbidden, not_found, method_not_allowed, too_large, "
-                                                      "unsupported_media_type, invalid, conflict, unavailable, "
-                                                      "internal"},
+                                                      "unsupported_media_type, invalid, conflict, busy, "
+                                                      "unavailable, internal"},
             "message": {"type": "string", "description": "one line: what is wrong, and with what"},
         },
     }},
@@ -94,7 +94,7 @@ def document(version: str) -> dict[str, Any]:
             "/api/health": {"get": {
                 "summary": "Server and store status",
                 "responses": {"200": _json({"type": "object"}, "status, version, articles, stories, embedder, "
-                                                               "writes_need_token, max_body, "
+                                                               "writes_need_token, max_body, write_timeout, "
                                                                "limits (max_chars, max_sentences)"),
                               **_errors(500)}}},
             "/api/stories": {"get": {
@@ -129,7 +129,11 @@ def document(version: str) -> dict[str, Any]:
                                "`Authorization: Bearer TOKEN` when the server has a token. A body over the "
                                "server's --max-body gets 413; an article over --max-chars or --max-sentences "
                                "fails (its line, or a 422). A batch answers per line; when nothing in the "
-                               "body could be used the answer is a 422 error naming the first problem.",
+                               "body could be used the answer is a 422 error naming the first problem. "
+                               "Writes take turns: one that does not get its turn within --write-timeout, "
+                               "or finds the store locked by another process past SQLite's busy timeout, "
+                               "gets 503 with code busy and a Retry-After header (seconds); articles "
+                               "stored before that are complete, so the same body can be sent again.",
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}},
                     "application/x-ndjson": {"schema": {"type": "string",
