@@ -244,7 +244,8 @@ class DetectLanguage:
                 article.language = "und"
             elif guess.code not in COVERED:
                 # Even a weak guess outside the embedder's languages is refused: the
-                # vectors of such text would be noise, and "und" would hide why.
+                # vectors of such text carry little more than its names and numbers,
+                # and "und" would hide why.
                 raise UnsupportedLanguageError(
                     article.source,
                     f"text is in {language_name(guess.code)} ({guess.code}), which the bundled models do not cover",
