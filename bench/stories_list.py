@@ -17,7 +17,7 @@ articles in stories of 1-8 languages of one document, each story over up to 3
 days, stories starting over 90 days in id order, 2% of the articles undated; a
 title on 3 articles out of 4 (else the headline is read from the analysis);
 one sentence per line with fake 384-d sentence vectors, as an ingest stores
-them (~27 kB of vectors per article). It is written as a schema-1 store (before
+them (~27 kB of vectors per article); the builder is shared (bench/common.py). It is written as a schema-1 store (before
 the story index) through ``Store`` and then opened, which runs migration 2:
 that upgrade is timed too ("migrate s"), and so is the write of one assigned
 article (add_article + new_story + set_story, a transaction each) before and
@@ -83,7 +83,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -92,12 +92,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from common import table  # noqa: E402
+from common import NOW, Docs, article, documents, pool_vectors, table, vector_pool, write_articles  # noqa: E402
 
 from crosswire import store as store_module  # noqa: E402
-from crosswire.errors import CrosswireError  # noqa: E402
-from crosswire.model import Article, Sentence  # noqa: E402
-from crosswire.ntrex import Ntrex  # noqa: E402
 from crosswire.store import MIGRATIONS, Store  # noqa: E402
 from crosswire.stories import CLUSTERER_NAME  # noqa: E402
 from crosswire.storyview import StorySummary, count_stories, list_stories  # noqa: E402
@@ -105,74 +102,23 @@ from crosswire.storyview import StorySummary, count_stories, list_stories  # noq
 DIM = 384
 EMBEDDER = "bench.fake.v1"
 PAGE = 20
-NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
 
 # The baseline: list_stories before the story index, as it was; the tests hold the new one to it.
 from tests.story_support import old_list_stories  # noqa: E402
 
 
-# -- the store ------------------------------------------------------------------------------------
-
-Docs = dict[int, list[tuple[str, list[str]]]]  # document -> (language, lines) in each language
-
-
-def documents() -> tuple[Docs, str]:
-    """Every document in every language, and where they came from."""
-    try:
-        corpus = Ntrex()
-    except CrosswireError:
-        return synthetic(), "synthetic text (NTREX-128 not found)"
-    docs: Docs = defaultdict(list)
-    languages = sorted(set(corpus.languages()))
-    for lang in languages:
-        for k, item in enumerate(corpus.articles(lang)):
-            docs[k].append((lang, item.text.split("\n")))
-    return docs, f"NTREX-128 ({len(languages)} languages x {len(corpus.documents)} documents)"
-
-
-def synthetic(n_docs: int = 120) -> Docs:
-    rng = random.Random(1)
-    alphabet = {"eng": "etaoinshrdlu", "nob": "etaoinsæøå", "arb": "اليمونتبرس", "zho-CN": "日本中国人大东京会政府",
-                "rus": "оеаинтсвлк", "ell": "αοεινσςτρκ", "deu": "enisratdßü"}
-    docs: Docs = defaultdict(list)
-    for k in range(n_docs):
-        for lang, letters in alphabet.items():
-            word = lambda: "".join(rng.choice(letters) for _ in range(rng.randint(2, 9)))  # noqa: E731
-            docs[k].append((lang, [" ".join(word() for _ in range(rng.randint(8, 25))) for _ in range(16)]))
-    return docs
-
-
-def vector_pool(seed: int) -> np.ndarray:
-    """Unit vectors the fake sentence vectors are drawn from (SQLite does not dedupe them)."""
-    pool = np.random.default_rng(seed).standard_normal((4096, DIM)).astype(np.float32)
-    return pool / np.linalg.norm(pool, axis=1, keepdims=True)
-
+# -- the store (written by bench/common.py) -------------------------------------------------------
 
 def build(path: Path, n: int, docs: Docs, seed: int = 0) -> tuple[float, float]:
     """A schema-1 store of n articles; returns (seconds, median ms to write one more assigned article)."""
-    rng, pool = random.Random(seed), vector_pool(seed)
+    rng, pool = random.Random(seed), vector_pool(seed, DIM)
     saved = store_module.MIGRATIONS
     store_module.MIGRATIONS = MIGRATIONS[:1]  # the store as it was before the story index
     try:
         start = time.perf_counter()
         with Store(path) as store:
-            store.db.execute("PRAGMA wal_autocheckpoint = 10000")
-            written, story = 0, 0
-            while written < n:
-                with store.transaction():
-                    target = min(written + 5000, n)
-                    while written < target:
-                        size = min(rng.choice((1, 1, 2, 2, 3, 4, 5, 8)), target - written)
-                        begin = NOW - timedelta(days=90) + timedelta(days=90 * written / n)
-                        sid = store.new_story(CLUSTERER_NAME)
-                        for lang, lines in rng.sample(docs[story % len(docs)], size):
-                            when = begin + timedelta(minutes=rng.randint(0, 3 * 24 * 60))
-                            store.add_article(article(written, story, lang, lines, when, rng, pool), sid)
-                            written += 1
-                        story += 1
-                if n > 20_000:
-                    print(f"  {written:,}/{n:,} written, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+            write_articles(store, n, docs, rng, pool_vectors(pool), EMBEDDER)
             seconds = time.perf_counter() - start
             store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             write_ms = time_writes(store, docs, rng, pool)
@@ -181,25 +127,12 @@ def build(path: Path, n: int, docs: Docs, seed: int = 0) -> tuple[float, float]:
         store_module.MIGRATIONS = saved
 
 
-def article(i: int, story: int, lang: str, lines: list[str], when: datetime, rng: random.Random,
-            pool: np.ndarray) -> Article:
-    vectors = pool[[rng.randrange(len(pool)) for _ in lines]]
-    sentences = [Sentence(id=k, line=k + 1, text=line, language=lang, vector=v)
-                 for k, (line, v) in enumerate(zip(lines, vectors))]
-    titled = i % 4 != 3
-    return Article(
-        id=f"{lang}.{i}", text="\n".join([*lines, f"Ref {story}."]), source=f"bench:{i}",
-        title=f"{lines[0][:120]} ({story})" if titled else None, outlet=f"Outlet {rng.randrange(60)}",
-        published=None if rng.random() < 0.02 else when.strftime("%Y-%m-%dT%H:%M:%SZ"), language=lang,
-        sentences=sentences, vector=vectors.mean(axis=0), embedder=EMBEDDER)
-
-
 def time_writes(store: Store, docs: Docs, rng: random.Random, pool: np.ndarray, count: int = 200) -> float:
     """Median ms of add_article + new_story + set_story, one transaction each (as an ingest assigns)."""
     times = []
     for k in range(count):
         lang, lines = rng.choice(docs[rng.randrange(len(docs))])
-        item = article(10**9 + k, -1, lang, lines, NOW, rng, pool)
+        item = article(10**9 + k, -1, lang, lines, NOW, rng, pool_vectors(pool)(lang, lines, rng), EMBEDDER)
         item.title = f"write {k} {time.time_ns()}"  # a new content hash on each call
         start = time.perf_counter()
         with store.transaction():
@@ -302,7 +235,7 @@ def main() -> int:
             with Store(path) as store:  # migration 2: the story index, filled from the rows
                 migrate_s = time.perf_counter() - start
                 store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                write_new = time_writes(store, docs, random.Random(1), vector_pool(1))
+                write_new = time_writes(store, docs, random.Random(1), vector_pool(1, DIM))
             print(f"[{n:,}] built in {build_s:.0f} s, migrated in {migrate_s:.1f} s; measuring ...", file=sys.stderr)
             found, stats = measure(path, n, args.repeats)
             rows.extend(found)

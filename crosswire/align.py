@@ -58,9 +58,90 @@ def centred(va: np.ndarray, vb: np.ndarray, shrink: float) -> tuple[np.ndarray, 
     return out[0], out[1]
 
 
+# Similarity cells worked on at once. Up to this many (1,000 x 1,000 sentences; a news article has
+# a few dozen) the whole matrix is one block, its product computed as it always was. Beyond it,
+# blocks of rows: the float64 margins are never held whole, and the time grows with the product of
+# the two sentence counts at a small constant (a matrix product and two partial selections per cell,
+# no sort), where sorting the whole matrix along both axes took ~50 s and gigabytes at 8,800 sentences.
+BLOCK_CELLS = 1 << 20
+# Up to this many cells (64 MB of float32) the blocks' similarities are kept for the second pass;
+# beyond it they are computed again (a second matrix product), so memory stays bounded.
+KEEP_CELLS = 1 << 24
+
+
+def _row_blocks(n: int, m: int, cells: int) -> list[slice]:
+    step = max(1, cells // max(m, 1))
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+def _top_mean(top: np.ndarray, axis: int) -> np.ndarray:
+    """Mean of the selected largest values, summed in ascending order as a full sort would give them,
+    so the result is the same to the last bit."""
+    return np.sort(top, axis=axis).mean(axis=axis)
+
+
+def best_partners(va: np.ndarray, vb: np.ndarray, opts: AlignOptions = AlignOptions(),
+                  block_cells: int = BLOCK_CELLS, keep_cells: int = KEEP_CELLS
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each sentence's best partner by margin, from both sides: ``best_b[i]`` and its margin
+    ``value_b[i]`` for each row of ``va``, ``best_a[j]`` and ``value_a[j]`` for each row of ``vb``.
+
+    The margins are those of ``margin_matrix``, computed a block of rows at a time in two
+    passes (the neighbourhoods first, then the margins), so the margin matrix is never held whole.
+    """
+    ca, cb = centred(va, vb, opts.shrink)
+    n, m = len(ca), len(cb)
+    ka, kb = min(opts.knn, m), min(opts.knn, n)
+    blocks = _row_blocks(n, m, block_cells)
+    kept: list[np.ndarray] | None = [] if n * m <= keep_cells else None
+    # Pass 1: each row's mean similarity to its ka nearest columns, each column's to its kb nearest rows.
+    ra = np.empty(n, dtype=np.result_type(ca, cb))
+    top_b: np.ndarray | None = None
+    for rows in blocks:
+        sim = ca @ cb.T if len(blocks) == 1 else ca[rows] @ cb.T  # one block: the whole product, as always
+        if kept is not None:
+            kept.append(sim)
+        ra[rows] = _top_mean(np.partition(sim, m - ka, axis=1)[:, m - ka:], axis=1)
+        k = min(kb, len(sim))
+        block_top = np.partition(sim, len(sim) - k, axis=0)[len(sim) - k:]
+        top_b = block_top if top_b is None else np.concatenate([top_b, block_top])
+        if len(top_b) > kb:
+            top_b = np.partition(top_b, len(top_b) - kb, axis=0)[len(top_b) - kb:]
+    assert top_b is not None
+    rb = _top_mean(top_b, axis=0)
+    # Pass 2: margins less the order prior, block by block; the best of each row and of each column.
+    pos_a = np.linspace(0.0, 1.0, n)
+    pos_b = np.linspace(0.0, 1.0, m)
+    best_b = np.empty(n, dtype=np.intp)
+    value_b = np.empty(n)
+    best_a = np.zeros(m, dtype=np.intp)
+    value_a = np.full(m, -np.inf)
+    columns = np.arange(m)
+    for b, rows in enumerate(blocks):
+        sim = kept[b] if kept is not None else ca[rows] @ cb.T
+        # margin_matrix's arithmetic, step for step (the same values), with fewer temporaries.
+        close = 2 * sim
+        close -= ra[rows, None]
+        close -= rb[None, :]
+        margins = np.subtract.outer(pos_a[rows], pos_b)
+        np.abs(margins, out=margins)
+        margins *= opts.position
+        np.subtract(close, margins, out=margins)
+        best = margins.argmax(axis=1)
+        best_b[rows] = best
+        value_b[rows] = margins[np.arange(len(margins)), best]
+        best_here = margins.argmax(axis=0)
+        value_here = margins[best_here, columns]
+        better = value_here > value_a  # strictly: a tie keeps the earlier row, as argmax over all rows does
+        best_a[better] = best_here[better] + rows.start
+        value_a[better] = value_here[better]
+    return best_b, value_b, best_a, value_a
+
+
 def margin_matrix(va: np.ndarray, vb: np.ndarray, opts: AlignOptions = AlignOptions()) -> np.ndarray:
     """CSLS margins between centred sentence vectors, less the order prior: > 0 means
-    closer than the neighbourhood."""
+    closer than the neighbourhood. The whole matrix: for inspection; ``align`` uses
+    ``best_partners``, which gives the same best pairs without holding it."""
     ca, cb = centred(va, vb, opts.shrink)
     sim = ca @ cb.T
     ka = min(opts.knn, sim.shape[1])
@@ -78,19 +159,17 @@ def align(va: np.ndarray, vb: np.ndarray, ids_a: list[int], ids_b: list[int],
     """Links between sentences ``ids_a`` (rows of ``va``) and ``ids_b`` (rows of ``vb``)."""
     if len(va) == 0 or len(vb) == 0:
         return []
-    m = margin_matrix(va, vb, opts)
-    chosen: set[tuple[int, int]] = set()
-    best_b = m.argmax(axis=1)
-    best_a = m.argmax(axis=0)
+    best_b, value_b, best_a, value_a = best_partners(va, vb, opts)
+    chosen: dict[tuple[int, int], float] = {}
     for i, j in enumerate(best_b):
-        if m[i, j] >= (opts.mutual_threshold if best_a[j] == i else opts.threshold):
-            chosen.add((i, int(j)))
+        if value_b[i] >= (opts.mutual_threshold if best_a[j] == i else opts.threshold):
+            chosen[(i, int(j))] = value_b[i]
     for j, i in enumerate(best_a):
-        if m[i, j] >= (opts.mutual_threshold if best_b[i] == j else opts.threshold):
-            chosen.add((int(i), j))
+        if value_a[j] >= (opts.mutual_threshold if best_b[i] == j else opts.threshold):
+            chosen[(int(i), j)] = value_a[j]
     links = []
-    for i, j in sorted(chosen):
+    for (i, j), margin in sorted(chosen.items()):
         # 0.5 at the weakest acceptable (mutual) margin, ~0.9 at a one-sided link's.
-        score = 1.0 / (1.0 + np.exp(-(m[i, j] - opts.mutual_threshold) / opts.scale))
+        score = 1.0 / (1.0 + np.exp(-(margin - opts.mutual_threshold) / opts.scale))
         links.append(Link(a=ids_a[i], b=ids_b[j], score=float(score)))
     return links

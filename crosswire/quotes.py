@@ -95,13 +95,16 @@ def find_quotes(article: Article, entities: list[Entity] | None = None) -> list[
     placed.sort(key=lambda p: (p[0], p[1]))
     quotes: list[Quote] = []
     for ln in lines:
+        verbs: list[tuple[int, int]] | None = None
         for start, end in _quote_spans(ln.text, lang):
             words = INVISIBLE.sub("", ln.text[start:end]).strip(" ,.;:–—-")
             if len(words.split()) < 2 and not (lang in _UNSPACED and len(words) >= 8):
                 continue  # one quoted word is a term or a title («dobbeltbruksteknologier»), not speech
             ids = [s.id for off, s in ln.sentences if off < end and start < off + len(s.text)]
             quote = Quote(article.id, ids, words, None, None, ln.number)
-            _attribute(quote, ln, start, end, placed, lang)
+            if verbs is None:  # once a line: a line can be a whole article, with hundreds of quotes
+                verbs = _speech_verbs(ln.text, lang)
+            _attribute(quote, ln, start, end, placed, lang, verbs)
             quotes.append(quote)
     return quotes
 
@@ -124,11 +127,12 @@ def _quote_spans(text: str, lang: str) -> list[tuple[int, int]]:
     return sorted(kept)
 
 
-def _attribute(quote: Quote, ln: _Line, start: int, end: int, placed: list, lang: str) -> None:
+def _attribute(quote: Quote, ln: _Line, start: int, end: int, placed: list, lang: str,
+               verbs: list[tuple[int, int]]) -> None:
     """Fill speaker and speaker_entity: a speech verb's name, else a pronoun's or the nearest person."""
     here = [p for p in placed if p[0] == ln.number]
     before = [p for p in placed if (p[0], p[1]) < (ln.number, start)]
-    for verb_start, verb_end in _verbs_near(ln.text, start, end, lang):
+    for verb_start, verb_end in _verbs_near(verbs, start, end):
         # The name right after the verb ("sa Ishiba", "قال إيشيبا"), else right before it ("Rutte said").
         after = [p for p in here if verb_end <= p[1] <= verb_end + 2 and not (start <= p[1] < end)]
         prior = [p for p in here if verb_start - 2 <= p[2] <= verb_start and not (start <= p[1] < end)]
@@ -159,21 +163,24 @@ def _attribute(quote: Quote, ln: _Line, start: int, end: int, placed: list, lang
         _set(quote, best[3].text, best[4], "nearest")
 
 
-def _verbs_near(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
-    """Speech verbs outside the quote, in the order to trust them: after it (nearest first), then before."""
-    after: list[tuple[int, int]] = []
-    before: list[tuple[int, int]] = []
+def _speech_verbs(text: str, lang: str) -> list[tuple[int, int]]:
+    """(start, end) of every speech verb of a line."""
+    found: list[tuple[int, int]] = []
     for t in tokens(text):
-        if start <= t.start < end:
-            continue
         bare = t.norm[1:] if t.norm[:1] in "وف" and len(t.norm) > 3 else t.norm
         if t.text.lower() in _VERBS or t.norm in SPEECH_AR or bare in SPEECH_AR:
-            (after if t.start >= end else before).append((t.start, t.end))
+            found.append((t.start, t.end))
     if lang in _UNSPACED:
         for verb in _VERBS_UNSPACED:
-            for m in re.finditer(re.escape(verb), text):
-                if not start <= m.start() < end:
-                    (after if m.start() >= end else before).append((m.start(), m.end()))
+            found += [(m.start(), m.end()) for m in re.finditer(re.escape(verb), text)]
+    return found
+
+
+def _verbs_near(verbs: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The line's speech verbs outside the quote, in the order to trust them: after it (nearest first),
+    then before."""
+    after = [v for v in verbs if v[0] >= end]
+    before = [v for v in verbs if v[0] < start]
     return sorted(after) + sorted(before, reverse=True)
 
 

@@ -23,6 +23,7 @@ from .dates import HOW, UnreadableDate, date_problem, read_date
 from .decoding import decode, looks_binary, utf8_lines
 from .errors import InputError
 from .language_codes import NotALanguageCode, parse_language_code
+from .limits import Limits
 from .model import Article
 
 TEXT, HTML, JSONL, FEED = "text", "html", "jsonl", "feed"
@@ -32,9 +33,8 @@ FORMATS: dict[str, str] = {
 }
 EXPECTED = "expected .txt, .html, .jsonl, or an RSS/Atom feed file, or a folder"
 STDIN = "stdin"  # how standard input (an INPUT of "-") is named in messages and sources
-# A news article is kilobytes; anything this big is a wrong path, and reading it
-# whole would only exhaust memory. JSON Lines is streamed, so it has no limit.
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# How big a file read whole may be is ``Limits.max_file_bytes``, checked by its size
+# before it is read; JSON Lines are streamed, each line held to the article limits.
 
 # Characters that str.splitlines() treats as line breaks but files do not: turned
 # into spaces so that "line N of the text" means the same whichever way it is split.
@@ -66,8 +66,10 @@ def read_inputs(paths: Iterable[str | Path]) -> ReadResult:
                       errors=[i for i in items if isinstance(i, InputError)])
 
 
-def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]:
-    """Yield each article, or the error that stopped it, in input order; ids unique per call."""
+def iter_articles(paths: Iterable[str | Path], limits: Limits = Limits()) -> Iterator[Article | InputError]:
+    """Yield each article, or the error that stopped it, in input order; ids unique per call.
+
+    A file over ``limits`` by its size alone is refused before it is read."""
     if isinstance(paths, (str, Path)):  # a lone path would otherwise iterate its characters
         paths = [paths]
     seen: set[str] = set()
@@ -76,14 +78,14 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]
         path = Path(given).expanduser()
         shown = str(given)
         if shown == "-":  # standard input, as for cat; a file named "-" is ./-
-            yield from [InputError(STDIN, "given more than once")] if stdin_read else _read_stdin(seen)
+            yield from [InputError(STDIN, "given more than once")] if stdin_read else _read_stdin(seen, limits)
             stdin_read = True
             continue
         try:
             if path.is_dir():
-                yield from _read_folder(path, shown, seen)
+                yield from _read_folder(path, shown, seen, limits)
             elif path.is_file():
-                yield from _read_file(path, shown, seen)
+                yield from _read_file(path, shown, seen, limits)
             elif path.exists():
                 yield InputError(shown, "not a regular file or folder")
             else:
@@ -99,7 +101,7 @@ def _os_problem(err: OSError) -> str:
     return known.get(type(err)) or (err.strerror or str(err)).lower()
 
 
-def _read_folder(root: Path, shown: str, seen: set[str]) -> _Items:
+def _read_folder(root: Path, shown: str, seen: set[str], limits: Limits) -> _Items:
     found = False
     for item in _walk(root, Path(shown), set()):
         if isinstance(item, InputError):
@@ -108,7 +110,7 @@ def _read_folder(root: Path, shown: str, seen: set[str]) -> _Items:
         found = True
         path, file_shown = item
         try:
-            yield from _read_file(path, file_shown, seen)
+            yield from _read_file(path, file_shown, seen, limits)
         except OSError as err:
             yield InputError(file_shown, _os_problem(err))
     if not found:
@@ -140,7 +142,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         return fh.read(limit)
 
 
-def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
+def _read_file(path: Path, shown: str, seen: set[str], limits: Limits) -> _Items:
     suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt == JSONL:
@@ -153,25 +155,29 @@ def _read_file(path: Path, shown: str, seen: set[str]) -> _Items:
             yield InputError(shown, f"unknown format {suffix!r} ({EXPECTED})")
             return
         fmt = FEED
-    yield from _read_data(_read_bytes(path, MAX_FILE_BYTES + 1), fmt, path, shown, seen)
+    too_big = limits.file_problem(path.stat().st_size, plain_text=fmt == TEXT)
+    if too_big:
+        yield InputError(shown, too_big)
+        return
+    yield from _read_data(_read_bytes(path, limits.max_file_bytes + 1), fmt, path, shown, seen, limits)
 
 
-def _read_stdin(seen: set[str]) -> _Items:
+def _read_stdin(seen: set[str], limits: Limits) -> _Items:
     """Standard input (an INPUT of ``-``), read whole and sniffed as a file without an extension is."""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         yield InputError(STDIN, "standard input is closed")
         return
-    data = stream.read(MAX_FILE_BYTES + 1)
+    data = stream.read(limits.max_file_bytes + 1)
     if not data.strip():
         yield InputError(STDIN, "standard input is empty")
         return
-    yield from _read_data(data, None, Path(STDIN), STDIN, seen)
+    yield from _read_data(data, None, Path(STDIN), STDIN, seen, limits)
 
 
-def _read_data(data: bytes, fmt: str | None, path: Path, shown: str, seen: set[str]) -> _Items:
+def _read_data(data: bytes, fmt: str | None, path: Path, shown: str, seen: set[str], limits: Limits) -> _Items:
     """The articles in a file's bytes; ``fmt`` None: sniffed. ``path`` names the article (its stem)."""
-    problem = _bytes_problem(data)
+    problem = _bytes_problem(data, limits.max_file_bytes)
     if problem:
         yield InputError(shown, problem)
         return
@@ -222,9 +228,9 @@ def _unique(wanted: str, seen: set[str]) -> str:
 
 # --- bytes to text ----------------------------------------------------------------------------
 
-def _bytes_problem(data: bytes) -> str | None:
-    if len(data) > MAX_FILE_BYTES:
-        return f"file is too large (the limit is {MAX_FILE_BYTES // 2**20} MB)"
+def _bytes_problem(data: bytes, max_bytes: int) -> str | None:
+    if len(data) > max_bytes:  # standard input, or a file that grew since its size was checked
+        return f"too large: over the limit of {max_bytes:,} bytes (raise it with --max-file-bytes)"
     if not data.strip():
         return "file is empty"
     return "binary file, not text" if looks_binary(data) else None

@@ -193,6 +193,10 @@ class Store:
 
     def _migrate(self) -> None:
         self._check_version()
+        if self.db.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+            # Up to date (versions only grow): no write transaction, so a connection that only reads
+            # opens at once while another process holds the writer (an ingest, a recluster).
+            return
         while True:
             # The version is read again inside each write transaction: another process may be
             # migrating the same store at this moment (two ingests starting on a new file).

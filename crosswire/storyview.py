@@ -14,6 +14,7 @@ Listing sorts, filters and pages the stories in SQL over the store's story index
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import textwrap
@@ -27,6 +28,7 @@ from .comparison import Comparison
 from .errors import CrosswireError
 from .language_codes import language_key
 from .readers import REQUEST_BODY
+from .render.text import clean_for_terminal
 from .store import Store, id_chunks
 from .storyindex import NoMatch, has_words, searchable, words_match
 from .times import from_micros, parse_time, to_micros
@@ -257,6 +259,18 @@ def _summary(story_id: int, group: list[_Member], headline: str, headline_langua
     )
 
 
+def story_members_key(store: Store, story_id: int) -> str:
+    """Which articles a story holds, as one short string: what a cached report of it depends on.
+
+    Stored articles never change, so a story's report changes only when an article joins or
+    leaves it. Keying a cache on this, not on the store's version, keeps every other story's
+    report while writes go on (a store version moves with every commit, anyone's).
+    """
+    row = store.db.execute("SELECT count(*), group_concat(article_id) FROM (SELECT article_id FROM story_members"
+                           " WHERE story_id = ? ORDER BY article_id)", (story_id,)).fetchone()
+    return f"{row[0]}:{hashlib.blake2b((row[1] or '').encode(), digest_size=12).hexdigest()}"
+
+
 def story_comparison(store: Store, story_id: int, options: CompareOptions = CompareOptions()) -> Comparison:
     """Every pair of the story's articles compared, as ``crosswire compare`` would show them."""
     articles = store.articles(store.story_members(story_id))
@@ -285,9 +299,11 @@ def render_stories(stories: list[StorySummary], fmt: str = "terminal", *, width:
         span = s.first_seen[:10] if s.first_seen[:10] == s.last_seen[:10] else f"{s.first_seen[:10]} – {s.last_seen[:10]}"
         noun = "article" if s.size == 1 else "articles"
         top = f"story {s.id} · {s.size} {noun} · {span} · {', '.join(s.languages) or '?'}"
-        out.append(textwrap.shorten(top, width=max(20, width), placeholder=" …"))
+        out.append(textwrap.shorten(clean_for_terminal(top), width=max(20, width), placeholder=" …"))
         head = f"{s.headline} ({s.headline_language})" if s.headline_language else s.headline
         for line in (head, "from " + ", ".join(s.sources)):
-            out.append("    " + textwrap.shorten(line, width=max(20, width - 4), placeholder=" …"))
+            # Headlines and sources are article text: cleaned before shortening, so no control
+            # sequence reaches the terminal, cut in half or whole.
+            out.append("    " + textwrap.shorten(clean_for_terminal(line), width=max(20, width - 4), placeholder=" …"))
         out.append("")
     return "\n".join(out)

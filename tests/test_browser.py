@@ -192,3 +192,32 @@ def test_the_readers_language_is_chosen_on_the_page_and_kept(page: "Page", serve
     page.locator(".summary-item .text[lang='ar']").first.wait_for()
     assert page.locator("#reader-lang").input_value() == "ar"
     assert page.locator("h1.story-headline").evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+
+def test_the_page_works_by_name_and_a_rebound_name_gets_nothing(browser: "Browser", served: ProcessServer) -> None:
+    # The page at http://localhost:PORT: Chromium's own Host and Origin headers pass the server's checks.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://localhost:{served.port}/")
+        page.locator("li.story").first.wait_for()
+        posted = page.evaluate("""body => fetch('/api/articles', {method: 'POST', body,
+            headers: {'Content-Type': 'application/json'}}).then(r => r.json())""", json.dumps(PAYLOAD))
+        assert posted["duplicates"] == 1  # same-origin write taken (and the store left as it was)
+    finally:
+        context.close()
+    # DNS rebinding: a name that resolves to this machine, as an attacker's would after rebinding.
+    rebound = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebound.example 127.0.0.1"])
+    try:
+        page = rebound.new_page()
+        answer = page.goto(f"http://rebound.example:{served.port}/")
+        assert answer is not None and answer.status == 421
+        assert json.loads(answer.text())["error"]["code"] == "bad_host"
+        before = request(served.port, "GET", "/api/health").json()["articles"]
+        status = page.evaluate("""body => fetch('/api/articles', {method: 'POST', body,
+            headers: {'Content-Type': 'application/json'}}).then(r => r.status)""",
+                               json.dumps(dict(PAYLOAD, id="rebound", text=PAYLOAD["text"] + "\nRebound.")))
+        assert status == 421 and request(served.port, "GET", "/api/health").json()["articles"] == before
+    finally:
+        rebound.close()

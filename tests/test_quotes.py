@@ -132,3 +132,24 @@ def test_very_long_quote():
     words = " ".join(["ord"] * 20_000)
     quotes = find_quotes(article([f"– {words}, sa Rutte."], "nb"))
     assert len(quotes) == 1 and quotes[0].speaker == "Rutte"
+
+
+def test_an_article_on_one_line_is_searched_for_speech_verbs_once(monkeypatch):
+    """Issue #10, case 4: a whole article on one line (a 2 MB line) has hundreds of quotes; looking for
+    speech verbs around each in the whole line again made the report's time grow with the square
+    of the line (minutes). The line is read once."""
+    import crosswire.quotes as quotes
+
+    said = ['"We will rebuild the bridge this year," said Mark Rutte.',
+            '"Japan stands with its partners," Ishiba said.',
+            'Officials met on Monday to discuss the plan.']
+    one_line = " ".join(said * 40)
+    sentences = [Sentence(id=i, line=1, text=t) for i, t in enumerate(said * 40)]
+    long = Article(id="long", text=one_line, source="long", language="en", sentences=sentences)
+    line_reads = []
+    real_tokens = quotes.tokens
+    monkeypatch.setattr(quotes, "tokens", lambda text: (line_reads.append(len(text)), real_tokens(text))[1])
+    found = find_quotes(long)
+    assert len(found) == 80
+    assert sum(size == len(one_line) for size in line_reads) == 1
+    assert all(q.speaker for q in found)

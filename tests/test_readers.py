@@ -15,6 +15,7 @@ import pytest
 from conftest import find_seeds
 from crosswire import readers
 from crosswire.errors import InputError
+from crosswire.limits import Limits
 from crosswire.model import Article
 from crosswire.readers import ReadResult, iter_articles, read_inputs, read_path
 
@@ -452,11 +453,11 @@ def test_unknown_format_given_directly(tmp_path: Path, suffix: str) -> None:
         "(expected .txt, .html, .jsonl, or an RSS/Atom feed file, or a folder)")
 
 
-def test_file_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100)
+def test_file_too_large(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     path.write_text("word " * 50, encoding="utf-8")
-    assert str(only_error(read_path(path))).startswith(f"{path}: file is too large")
+    [error] = readers.iter_articles([path], Limits(max_file_bytes=100))
+    assert str(error).startswith(f"{path}: file is too large")
 
 
 def test_not_a_regular_file(tmp_path: Path) -> None:

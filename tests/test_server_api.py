@@ -179,6 +179,33 @@ def test_a_write_is_seen_by_the_next_read(server: ThreadServer) -> None:
     assert [s["id"] for s in server("GET", "/api/stories?q=comet").json()["stories"]] == [story]
 
 
+def test_a_story_page_is_rebuilt_when_its_story_changes_and_only_then(server: ThreadServer,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Story reports are cached per story membership: a write to another story keeps them."""
+    import crosswire.server.routes as routes
+
+    text = "Zoologists in Ulaanbaatar counted snow leopards with thermal cameras for a whole winter."
+    # Dated years apart, so the second article cannot join the first one's story (the window is days).
+    first = server("POST", "/api/articles", {"id": "oil-1", "language": "en", "source": "A", "text": text,
+                                             "published": "2025-06-01T10:00:00Z"})
+    story = first.json()["results"][0]["story"]
+    builds: list[int] = []
+    real = routes.story_comparison
+    monkeypatch.setattr(routes, "story_comparison", lambda store, n: builds.append(n) or real(store, n))
+    page = server("GET", f"/api/stories/{story}?lang=en").json()
+    assert builds == [story]
+    other = server("POST", "/api/articles", {"id": "volcano", "language": "en", "published": "2019-01-01",
+                                             "text": "A volcano on Iceland's Reykjanes peninsula erupted again."})
+    assert other.json()["results"][0]["story"] != story
+    assert server("GET", f"/api/stories/{story}?lang=en").json() == page
+    assert builds == [story]  # not rebuilt: its story did not change
+    same = server("POST", "/api/articles", {"id": "oil-2", "language": "en", "source": "B", "text": text,
+                                            "published": "2025-06-01T12:00:00Z"})
+    assert same.json()["results"][0]["story"] == story
+    assert len(server("GET", f"/api/stories/{story}?lang=en").json()["articles"]) == len(page["articles"]) + 1
+    assert builds == [story, story]
+
+
 def test_concurrent_writes_are_all_stored(server: ThreadServer) -> None:
     before = count(server)
     answers: list[Answer] = []
@@ -296,8 +323,11 @@ def test_an_unexpected_failure_is_a_500_in_the_error_shape(server: ThreadServer,
 
 # --- the token --------------------------------------------------------------------------------------
 
+TOKEN = "s3cret-s3cret-s3cret"  # at least MIN_TOKEN_LENGTH characters
+
+
 def test_with_a_token_writes_need_it_and_reads_do_not(tmp_path: Path) -> None:
-    running = ThreadServer(ServeOptions(db=str(tmp_path / "t.db"), embedder="hash", token="s3cret"))
+    running = ThreadServer(ServeOptions(db=str(tmp_path / "t.db"), embedder="hash", token=TOKEN))
     try:
         missing = running("POST", "/api/articles", BRIDGE)
         assert error_shape(missing, 401)["code"] == "unauthorized"
@@ -305,7 +335,7 @@ def test_with_a_token_writes_need_it_and_reads_do_not(tmp_path: Path) -> None:
         assert error_shape(running("POST", "/api/articles", BRIDGE, {"Authorization": "Bearer wrong"}), 403)
         assert error_shape(running("POST", "/api/articles", BRIDGE, {"Authorization": "Basic czNjcmV0"}), 401)
         assert running("GET", "/api/health").json()["articles"] == 0
-        assert running("POST", "/api/articles", BRIDGE, {"Authorization": "Bearer s3cret"}).status == 201
+        assert running("POST", "/api/articles", BRIDGE, {"Authorization": f"Bearer {TOKEN}"}).status == 201
         assert running("GET", "/api/stories").status == 200
         assert running("GET", "/api/health").json()["writes_need_token"] is True
     finally:
@@ -327,13 +357,13 @@ def test_which_hosts_are_loopback() -> None:
 
 def test_crosswire_serve_starts_serves_and_stops(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
-    proc = ProcessServer(db, "--embedder", "hash", "--token", "abc")
+    proc = ProcessServer(db, "--embedder", "hash", "--token", TOKEN)
     try:
         assert "writes need the token" in proc.line
         from server_support import request
         assert request(proc.port, "GET", "/api/health").json()["status"] == "ok"
         assert request(proc.port, "POST", "/api/articles", json.dumps(BRIDGE).encode(),
-                       {**JSON, "Authorization": "Bearer abc"}).status == 201
+                       {**JSON, "Authorization": f"Bearer {TOKEN}"}).status == 201
     finally:
         proc.stop()
     assert proc.proc.returncode is not None

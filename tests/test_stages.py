@@ -15,6 +15,7 @@ from crosswire.pipeline import Pipeline
 from crosswire.readers import read_path
 from crosswire.stages.clean import Clean, furniture_kind
 from crosswire.stages.embed import Embed
+from crosswire.stages import language
 from crosswire.stages.language import DetectLanguage
 from crosswire.stages.segment import Segment, split_line
 
@@ -222,6 +223,51 @@ def test_an_english_quote_in_a_norwegian_article(nb_seed: Path, opening: str, cl
     assert labels.pop(quote) == "en"
     assert len(labels) == len(NB_SENTENCE_LINES)
     assert set(labels.values()) == {"nb"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("ntrex_lang", "code"), [("hau", "ha"), ("som", "so"), ("xho", "xh")])
+def test_african_languages_of_ntrex_get_their_code(ntrex_dir: Path, ntrex_lang: str, code: str) -> None:
+    # fastText alone had no label for Hausa or Xhosa (und, Tagalog, English) and called
+    # most Somali English; CLD3 knows all three. Every one of the 123 documents, every sentence.
+    articles = [language_pipeline()(a) for a in Ntrex(ntrex_dir).articles(ntrex_lang)]
+    assert {a.id: a.language for a in articles if a.language != code} == {}
+    relabelled = [s.text for a in articles for s in a.sentences if s.language != code]
+    assert len(relabelled) <= 0.05 * sum(len(a.sentences) for a in articles), relabelled[:5]
+
+
+def _fixed_guess(monkeypatch: pytest.MonkeyPatch, guess: language.Guess | None) -> None:
+    """The stage's decisions without the models: identify() says ``guess``; no sentence moves."""
+    monkeypatch.setattr(language, "identify", lambda text: guess)
+    monkeypatch.setattr(language, "detect", lambda text, k=3: [])
+
+
+@pytest.mark.parametrize(("guess", "named"), [
+    (language.Guess("yo", 0.95), "Yoruba (yo)"),
+    # A weak guess outside the embedder's languages is refused too, never left as a silent code.
+    (language.Guess("fj", 0.25), "Fijian (fj)"),
+])
+def test_a_language_the_embedder_cannot_read_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, guess: language.Guess, named: str
+) -> None:
+    _fixed_guess(monkeypatch, guess)
+    article = Article(id="x", text="Ìjọba ti kéde pé ìdìbò yóò wáyé ní oṣù tó ń bọ̀.", source="news.txt")
+    with pytest.raises(UnsupportedLanguageError) as caught:
+        Pipeline([Clean(), Segment(), DetectLanguage()])(article)
+    assert str(caught.value) == (f"news.txt: text is in {named}, which the bundled models do not cover "
+                                 "[detect_language]")
+
+
+@pytest.mark.parametrize(("guess", "code"), [
+    (language.Guess("ha", 0.99), "ha"), (language.Guess("en", 0.1), "und"), (None, "und")])
+def test_a_covered_language_is_kept_and_no_guess_is_und(
+    monkeypatch: pytest.MonkeyPatch, guess: language.Guess | None, code: str
+) -> None:
+    _fixed_guess(monkeypatch, guess)
+    article = Pipeline([Clean(), Segment(), DetectLanguage()])(
+        Article(id="x", text="Shugaban kasar ya ce za a gudanar da zaben a watan gobe.", source="news.txt"))
+    assert article.language == code
+    assert {s.language for s in article.sentences} == {code}
 
 
 @pytest.mark.model

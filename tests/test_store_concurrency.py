@@ -16,8 +16,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from crosswire.pipeline import default_pipeline
 from crosswire.readers import iter_articles
 from crosswire.store import Store
@@ -234,3 +232,15 @@ def test_serve_and_the_cli_killed_at_random_keep_the_store_whole(tmp_path: Path)
             assert store_problems(db) == []
     assert kills["server"] >= ROUNDS // 3 and kills["ingest"] >= 1, kills
     assert set(stored_ids(db)) >= must_have
+
+
+def test_ingest_never_reads_its_own_store_as_an_input(tmp_path: Path) -> None:
+    """Reading the store's file as an article would open and close it outside SQLite (dropping the locks)."""
+    db = tmp_path / "news"  # no extension: as an input it would be sniffed as text
+    first = run_cli("ingest", *HASH, "--db", db, write_jsonl(tmp_path / "a.jsonl", variants("a", 2)))
+    assert first.returncode == 0, first.stderr
+    again = run_cli("ingest", "--db", db, db, f"{db}.usearch", write_jsonl(tmp_path / "b.jsonl", variants("b", 2)))
+    assert again.returncode == 1
+    assert f"crosswire: skipped {db}: is this store's own file (--db), not articles; not read" in again.stderr
+    assert f"crosswire: skipped {db}.usearch: is this store's own file" in again.stderr
+    assert "2 added" in again.stderr and store_problems(db) == []

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crosswire.embedders import get_embedder  # noqa: E402
 from crosswire.ntrex import Ntrex  # noqa: E402
-from crosswire.stages.language import detect  # noqa: E402
+from crosswire.stages.language import identify  # noqa: E402
 
 
 # Varieties the detector labels with their macrolanguage or a sibling code.
@@ -72,8 +72,8 @@ def main() -> None:
     exact: dict[str, bool] = {}
     for code in corpus.languages():
         lines = corpus._file(code).read_text(encoding="utf-8-sig").splitlines()
-        top = detect(" ".join([lines[i].strip() for i in detect_rows if lines[i].strip()][:40]), k=1)
-        label = top[0][0] if top and top[0][1] >= 0.2 else "und"
+        guess = identify(" ".join([lines[i].strip() for i in detect_rows if lines[i].strip()][:40]))
+        label = guess.code if guess and guess.score >= 0.2 else "und"
         expected = _expected(code)
         if label not in ("und", expected) and not (expected in MACRO and label == MACRO[expected]):
             # The detector mistakes this language for another (Igbo for Vietnamese):

@@ -5,14 +5,15 @@ from ..comparison import Comparison, PairComparison
 from ..model import Article, Sentence
 from .reportview import ReportView
 from .rows import rows
+from .text import clean_for_terminal
 
 # Backslash-escaped so article text cannot make links, emphasis, raw HTML or table cells.
 _SPECIAL = set("\\`*_[]<>|~&")
 
 
 def escape(text: str) -> str:
-    """Inline Markdown text on one line, safe inside a table cell."""
-    flat = " ".join(text.split())
+    """Inline Markdown text on one line, safe inside a table cell (and on a terminal)."""
+    flat = " ".join(clean_for_terminal(text).split())
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in flat)
 
 

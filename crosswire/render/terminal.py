@@ -23,10 +23,10 @@ def _width(width: int | None) -> int:
 
 
 class _Out:
-    def __init__(self, width: int, color: bool) -> None:
+    def __init__(self, width: int) -> None:
         self.width = width
-        self.color = color
         self.lines: list[str] = []
+        self.headers: set[int] = set()  # lines shown bold when colour is on
 
     def blank(self) -> None:
         if self.lines and self.lines[-1] != "":
@@ -41,7 +41,8 @@ class _Out:
 
     def header(self, text: str) -> None:
         for line in wrap_display(clean_for_terminal(text), self.width):
-            self.lines.append(f"{BOLD}{line}{RESET}" if self.color else line)
+            self.headers.add(len(self.lines))
+            self.lines.append(line)
 
     def rule(self, label: str = "") -> None:
         head = f"── {truncate_display(clean_for_terminal(label), self.width - 4)} " if label else ""
@@ -219,7 +220,7 @@ def _report(out: _Out, comparison: Comparison) -> None:
 
 
 def render(comparison: Comparison, *, width: int | None = None, color: bool = False) -> str:
-    out = _Out(_width(width), color)
+    out = _Out(_width(width))
     if comparison.embedder:
         out.para(f"Embedder: {comparison.embedder}")
     if comparison.report is not None:
@@ -236,4 +237,9 @@ def render(comparison: Comparison, *, width: int | None = None, color: bool = Fa
             out.para(f"  {line}", hanging="    ")
     while out.lines and out.lines[-1] == "":
         out.lines.pop()
-    return "\n".join(out.lines) + "\n"
+    # Every line is cleaned once more as a whole, so that no piece of article text can carry a
+    # control to the terminal even if a caller above forgot; only then is our own bold added.
+    lines = [clean_for_terminal(line) for line in out.lines]
+    if color:
+        lines = [f"{BOLD}{line}{RESET}" if i in out.headers else line for i, line in enumerate(lines)]
+    return "\n".join(lines) + "\n"

@@ -1,6 +1,7 @@
 """Text helpers shared by the renderers: display width, wrapping, direction."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Primary language subtags written right to left.
@@ -30,20 +31,55 @@ def display_width(text: str) -> int:
     return sum(char_width(ch) for ch in text)
 
 
-def clean_for_terminal(text: str) -> str:
-    """One line of printable text: whitespace controls become spaces, other controls go.
+# Terminal control sequences, removed whole so that no parameter text is left behind:
+# string sequences (OSC, DCS, SOS, PM, APC; ``ESC ] 0 ; title BEL`` retitles the terminal) up
+# to their terminator (BEL or ST) or the end of the line, CSI sequences (7-bit ``ESC [`` and
+# 8-bit U+009B), and the other two-character ESC sequences (``ESC c`` resets the terminal).
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# Line and paragraph breaks that are not "\n": one space each on a single line.
+_BREAKS = "\t\n\r\x0b\x0c\x85\u2028\u2029"
 
-    Article text is untrusted; an ESC in it could otherwise drive the user's terminal.
+
+def clean_for_terminal(text: str, *, keep_lines: bool = False) -> str:
+    """Text that is safe to print on a terminal: no control sequences, controls or bidi overrides.
+
+    Article text, titles and file names are untrusted: an ESC, a C1 control (U+0080-U+009F,
+    which terminals read as controls too) or an unbalanced bidi override in them could
+    otherwise retitle, recolour or garble the user's terminal. Escape sequences go whole,
+    then every other C0/C1 control and explicit bidi control. With ``keep_lines`` newlines
+    and tabs stay (a whole rendered output); without, every line break or tab becomes a
+    space (one line of a view, one error line). Every terminal write of the CLI comes here.
     """
+    text = _ESCAPE_SEQUENCE.sub("", text)
     out: list[str] = []
     for ch in text:
-        if ch in "\t\n\r\x0b\x0c\x85\u2028\u2029":
+        if keep_lines and ch in "\n\t":
+            out.append(ch)
+        elif not keep_lines and ch in _BREAKS:
             out.append(" ")
         elif unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS:
             continue
         else:
             out.append(ch)
     return "".join(out)
+
+
+# What JSON text may hold raw but a terminal would read as controls: C1 controls, DEL and the
+# bidi controls (``json.dumps(..., ensure_ascii=False)`` escapes only C0 controls).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_json_controls(text: str) -> str:
+    """JSON text with the characters a terminal would obey written as ``\\uXXXX`` escapes.
+
+    The JSON stays exact: outside strings JSON holds only ASCII, so every such character
+    is inside a string, where its escape reads back as the same character.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _clusters(text: str) -> list[str]:

@@ -3,7 +3,8 @@
 The page is a few local files (``static/``): no CDN, no build step, no inline
 script, so a strict Content-Security-Policy holds, and nothing in an article's
 text can run in the reader's browser (the page inserts all article text with
-``textContent``, never as markup).
+``textContent``, never as markup). Requests naming a host the server does not serve, and writes
+from another origin, are refused before routing (``HostGuard``, rules in ``guard.py``).
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from starlette.routing import Route
 from ..errors import CrosswireError
 from ..registry import embedders
 from ..store import Store
-from .errors import HANDLERS
+from .errors import HANDLERS, ApiError, error_response
+from .guard import HostRules, check_token, same_origin, split_host
 from .routes import make_routes
 from .state import ServeOptions, ServerState
 
@@ -40,6 +42,7 @@ STATIC = {  # URL path -> (file in static/, media type); nothing else is ever re
 }
 
 Message = MutableMapping[str, Any]
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # reads: a cross-site page cannot see their answers
 
 
 class SecurityHeaders:
@@ -59,6 +62,47 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HostGuard:
+    """Refuses requests for a host this server does not serve, and writes from another origin.
+
+    The rules, and why, are in ``guard.py``. A well-formed Host naming another server (what a
+    DNS-rebound request carries) gets 421 Misdirected Request: this server is not the one
+    that name is for (RFC 9110, 15.5.20); a missing, repeated or malformed Host gets 400, as
+    RFC 9112 (3.2) asks. A write whose Origin is another site's gets 403. Plain ASGI in front
+    of the routing, so every route, the page's files and unknown paths are covered alike.
+    """
+
+    def __init__(self, app: Any, rules: HostRules) -> None:
+        self.app = app
+        self.rules = rules
+
+    async def __call__(self, scope: Message, receive: Any, send: Any) -> None:
+        refusal = self.refusal(scope) if scope["type"] == "http" else None
+        if refusal is not None:
+            await error_response(refusal)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def refusal(self, scope: Message) -> ApiError | None:
+        hosts = [value.decode("latin-1") for name, value in scope["headers"] if name == b"host"]
+        if len(hosts) != 1:
+            return ApiError(400, f"a request needs one Host header, got {len(hosts)}", code="bad_host")
+        host = split_host(hosts[0])
+        shown = repr(hosts[0][:100])
+        if host is None:
+            return ApiError(400, f"Host {shown}: not a host name", code="bad_host")
+        if not self.rules.serves(*host, scope.get("server")):
+            return ApiError(421, f"Host {shown}: this server answers to {self.rules.describe()} only "
+                                 "(crosswire serve --allowed-host NAME adds a name)", code="bad_host")
+        if scope["method"] not in SAFE_METHODS:
+            origins = [value.decode("latin-1") for name, value in scope["headers"] if name == b"origin"]
+            # No Origin: not a browser's cross-site request (curl, scripts); the token, if any, still applies.
+            if origins and not (len(origins) == 1 and same_origin(origins[0], scope.get("scheme", "http"), host)):
+                return ApiError(403, f"Origin {origins[0][:100]!r}: writes are taken only from this server's "
+                                     "own page or from clients that send no Origin", code="bad_origin")
+        return None
 
 
 def store_embedder(options: ServeOptions) -> str:
@@ -88,6 +132,8 @@ def _page_routes() -> list[Route]:
 
 def create_app(options: ServeOptions = ServeOptions()) -> Starlette:
     """The server over ``options.db`` (created empty when missing)."""
+    check_token(options.token)  # before the store is touched: a refused start leaves no file behind
+    rules = HostRules.of(options.host, options.allowed_hosts)
     state = ServerState(options, store_embedder(options))
 
     @contextlib.asynccontextmanager
@@ -96,6 +142,7 @@ def create_app(options: ServeOptions = ServeOptions()) -> Starlette:
         state.close()
 
     app = Starlette(routes=[*make_routes(state), *_page_routes()], exception_handlers=HANDLERS,  # type: ignore[arg-type]
-                    middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
+                    # SecurityHeaders outside HostGuard: a refusal carries the headers too.
+                    middleware=[Middleware(SecurityHeaders), Middleware(HostGuard, rules=rules)], lifespan=lifespan)
     app.state.crosswire = state
     return app

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+
+from ..render.text import clean_for_terminal
+from ..store import StoreError
 
 log = logging.getLogger("crosswire.server")
 
@@ -34,6 +38,9 @@ CODES = {
     500: "internal",
     503: "unavailable",
 }
+# A client told "busy" (503, code busy) may send the same request again after this many seconds:
+# nothing of it was stored, or only whole articles, which a second try finds already stored.
+RETRY_AFTER_SECONDS = 5
 
 
 class ApiError(Exception):
@@ -46,6 +53,20 @@ class ApiError(Exception):
         self.code = code or CODES.get(status, "error")
         self.message = " ".join(str(message).split())
         self.headers = headers or {}
+
+
+def busy(message: str) -> ApiError:
+    """The writer is taken (another request's write, or another process's transaction): try again later."""
+    return ApiError(503, message, code="busy", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def is_busy(err: sqlite3.Error) -> bool:
+    """SQLite gave up waiting for another connection's lock (``database is locked``, past the busy timeout)."""
+    code = getattr(err, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        # An extended code (SQLITE_BUSY_SNAPSHOT...) keeps the primary one in its low byte.
+        return (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "database is locked" in str(err) or "database table is locked" in str(err)
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -76,8 +97,19 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     # A bug of ours: logged with its traceback for the operator, one line for the client.
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    # The path is the client's: cleaned, so that it cannot drive the operator's terminal.
+    log.error("unexpected error on %s %s", request.method, clean_for_terminal(request.url.path), exc_info=exc)
     return error_response(ApiError(500, f"internal error ({type(exc).__name__}); the server goes on"))
 
 
-HANDLERS = {ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected}
+async def _sqlite_error(request: Request, exc: Exception) -> Response:
+    """A store locked past the busy timeout (by ``crosswire ingest`` or ``recluster`` beside the server) is
+    busy, wherever it is met, opening a connection included; any other SQLite error is unexpected."""
+    cause = exc.__cause__ if isinstance(exc, StoreError) else exc
+    if isinstance(cause, sqlite3.Error) and is_busy(cause):
+        return error_response(busy(f"the store is locked by another writer ({cause}); try again"))
+    return await _unexpected(request, exc)
+
+
+HANDLERS = {ApiError: _api_error, HTTPException: _http_error, sqlite3.OperationalError: _sqlite_error,
+            StoreError: _sqlite_error, Exception: _unexpected}

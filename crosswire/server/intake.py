@@ -15,12 +15,15 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
+from starlette.concurrency import run_in_threadpool
+
 from ..errors import CrosswireError
 from ..ingest import ingest_articles
 from ..model import Article
 from ..readers import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
 from ..store import content_hash
-from .errors import ApiError
+from .errors import ApiError, busy, is_busy
 from .state import ServerState
 
 JSON_TYPES = {"application/json"}
@@ -73,6 +76,26 @@ def parse_body(body: bytes, content_type: str | None) -> list[Article | Crosswir
     return [read_json_article(obj, SHOWN)]
 
 
+async def store_queued(state: ServerState, items: list[Article | CrosswireError]) -> list[Outcome]:
+    """``store_articles`` in its turn: writes queue (first come, first served) for at most
+    ``write_timeout`` seconds, then answer 503 busy with Retry-After instead of hanging.
+
+    The queue is in the event loop, so a waiting write holds no worker thread (reads go on)."""
+    if state.write_queue is None:  # made here, in the server's event loop
+        state.write_queue = anyio.Lock()
+    timeout = state.options.write_timeout
+    try:
+        with anyio.fail_after(timeout):
+            await state.write_queue.acquire()
+    except TimeoutError:
+        raise busy(f"the store is busy with other writes: this one did not get its turn within {timeout:g} s "
+                   "(--write-timeout); nothing of it was stored, send it again")
+    try:
+        return await run_in_threadpool(store_articles, state, items)
+    finally:
+        state.write_queue.release()
+
+
 def store_articles(state: ServerState, items: list[Article | CrosswireError]) -> list[Outcome]:
     """Analyse and store the articles (one writer at a time); one outcome per item, in order."""
     with state.write_lock:
@@ -84,7 +107,10 @@ def store_articles(state: ServerState, items: list[Article | CrosswireError]) ->
         try:
             report = ingest_articles(articles, store, pipeline, index=state.story_index()) if articles else None
         except sqlite3.Error as err:  # e.g. locked past the busy timeout by another writer: retry later
-            raise ApiError(503, f"{state.path}: {err}; every article stored before this is complete")
+            done = "every article stored before this is complete"
+            if is_busy(err):
+                raise busy(f"{state.path}: {err} (another process is writing); {done}: send the body again")
+            raise ApiError(503, f"{state.path}: {err}; {done}")
         except CrosswireError as err:  # e.g. the store holds another embedder's vectors
             raise ApiError(409, str(err))
         failed = report.failed if report else []

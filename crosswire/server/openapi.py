@@ -14,9 +14,10 @@ ERROR = {
         "type": "object", "required": ["status", "code", "message"],
         "properties": {
             "status": {"type": "integer", "description": "the HTTP status, again"},
-            "code": {"type": "string", "description": "bad_request, bad_id, unauthorized, forbidden, not_found, "
-                                                      "method_not_allowed, too_large, unsupported_media_type, "
-                                                      "invalid, conflict, unavailable, internal"},
+            "code": {"type": "string", "description": "bad_request, bad_id, bad_host, bad_origin, unauthorized, "
+                                                      "forbidden, not_found, method_not_allowed, too_large, "
+                                                      "unsupported_media_type, invalid, conflict, busy, "
+                                                      "unavailable, internal"},
             "message": {"type": "string", "description": "one line: what is wrong, and with what"},
         },
     }},
@@ -85,12 +86,16 @@ def document(version: str) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "crosswire", "version": version,
                  "description": "Read the news across languages: stories, and how each outlet tells them. "
-                                "Every error has the shape of components/schemas/Error."},
+                                "Every error has the shape of components/schemas/Error. Every request must "
+                                "name a host the server serves (Host header): another name gets 421 bad_host, "
+                                "a missing or malformed one 400 bad_host; a write with an Origin header from "
+                                "another origin gets 403 bad_origin."},
         "paths": {
             "/api/health": {"get": {
                 "summary": "Server and store status",
                 "responses": {"200": _json({"type": "object"}, "status, version, articles, stories, embedder, "
-                                                               "writes_need_token, max_body"),
+                                                               "writes_need_token, max_body, write_timeout, "
+                                                               "limits (max_chars, max_sentences)"),
                               **_errors(500)}}},
             "/api/stories": {"get": {
                 "summary": "List and search stories, most recently active first",
@@ -122,8 +127,13 @@ def document(version: str) -> dict[str, Any]:
                 "summary": "Add one article (application/json) or a batch (application/x-ndjson, JSON Lines)",
                 "description": "Each article is analysed, stored and placed in a story. Needs "
                                "`Authorization: Bearer TOKEN` when the server has a token. A body over the "
-                               "server's --max-body gets 413. A batch answers per line; when nothing in the "
-                               "body could be used the answer is a 422 error naming the first problem.",
+                               "server's --max-body gets 413; an article over --max-chars or --max-sentences "
+                               "fails (its line, or a 422). A batch answers per line; when nothing in the "
+                               "body could be used the answer is a 422 error naming the first problem. "
+                               "Writes take turns: one that does not get its turn within --write-timeout, "
+                               "or finds the store locked by another process past SQLite's busy timeout, "
+                               "gets 503 with code busy and a Retry-After header (seconds); articles "
+                               "stored before that are complete, so the same body can be sent again.",
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}},
                     "application/x-ndjson": {"schema": {"type": "string",

@@ -14,7 +14,6 @@ from collections import defaultdict
 from datetime import date, timedelta, timezone
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,10 +22,10 @@ from .. import __version__
 from ..comparison import Comparison
 from ..errors import CrosswireError
 from ..report import Report, build_report
-from ..storyview import count_stories, list_stories, parse_when, story_comparison
+from ..storyview import count_stories, list_stories, parse_when, story_comparison, story_members_key
 from ..times import parse_time
 from .errors import ApiError
-from .intake import parse_body, store_articles
+from .intake import parse_body, store_queued
 from .openapi import document
 from .state import ServerState
 
@@ -161,7 +160,9 @@ def make_routes(state: ServerState) -> list[Route]:
         return json_response(json_bytes({
             "status": "ok", "version": __version__, "articles": store.count(), "stories": stories,
             "embedder": state.embedder, "writes_need_token": bool(state.options.token),
-            "max_body": state.options.max_body,
+            "max_body": state.options.max_body, "write_timeout": state.options.write_timeout,
+            "limits": {"max_chars": state.options.limits.max_chars,
+                       "max_sentences": state.options.limits.max_sentences},
         }))
 
     def stories(request: Request) -> Response:
@@ -185,11 +186,12 @@ def make_routes(state: ServerState) -> list[Route]:
     def story(request: Request) -> Response:
         number = parse_id("story", request.path_params["story_id"])
         lang = Query(request).lang("lang")
-        version = state.version()
+        # Per story, not per store version: writes elsewhere in the store leave this story's report cached.
+        version = story_members_key(state.store(), number)
         key = ("story", number, (lang or "").lower(), version)
 
         def analysed() -> tuple[Comparison, Report]:
-            # Facts, entities and quotes do not depend on the reader: built once per story and store version.
+            # Facts, entities and quotes do not depend on the reader: built once per story and membership.
             try:
                 comparison = story_comparison(state.store(), number)
             except CrosswireError as err:
@@ -215,7 +217,7 @@ def make_routes(state: ServerState) -> list[Route]:
         check_token(state, request)
         body = await read_body(request, state.options.max_body)
         items = parse_body(body, request.headers.get("content-type"))
-        outcomes = await run_in_threadpool(store_articles, state, items)
+        outcomes = await store_queued(state, items)
         counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "duplicate", "failed")}
         if counts["failed"] == len(outcomes):
             first = outcomes[0]  # nothing usable: the error shape, naming the first problem

