@@ -26,6 +26,8 @@ from typing import Callable, Iterable, Iterator
 import click
 
 from . import __version__
+from .backfill import fill_text_vectors, missing_text_vectors
+from .embedders import get_embedder
 from .compare import CompareOptions, analyse, compare_paths
 from .comparison import Comparison
 from .errors import CrosswireError, InputError
@@ -418,6 +420,11 @@ def recluster(db: str, window_days: float) -> None:
                         EXIT_NOTHING)
         status = _StatusLine()
         try:
+            if known and missing_text_vectors(store, known[0]):
+                # Articles stored before the opening vector existed get it first (stages/embed.py):
+                # the grouping then rests on the same evidence as for new articles.
+                fill_text_vectors(store, get_embedder(known[0]), progress=lambda done, total: status.update(
+                    f"crosswire: embedded the opening of {done}/{total} older articles ..."))
             count = recluster_store(store, known[0] if known else CompareOptions.embedder,
                                     StoryOptions(window_days=window_days),
                                     progress=lambda done, total: status.update(

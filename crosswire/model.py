@@ -55,6 +55,10 @@ class Article:
     lines: list[Line] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     vector: np.ndarray | None = field(default=None, repr=False)
+    # The opening of the story text (headline and lead) embedded as one input: the embedder reads
+    # it in context, as no mean of sentence vectors can (stages/embed.py). None in stores older
+    # than it.
+    text_vector: np.ndarray | None = field(default=None, repr=False)
     embedder: str | None = None   # registered name of the embedder that made the vectors
     meta: dict[str, Any] = field(default_factory=dict)
     # What the reader left out and the user should hear of (an unreadable date); never stored.

@@ -6,6 +6,11 @@ depend on the language pair (raw cosine favours same-language pairs: an Arabic
 article on another NATO event scores higher against an Arabic one than a
 Norwegian article on the same meeting does):
 
+- ``text_cosine``: the articles' openings (headline and lead, embedded as one
+  input at analysis: ``Article.text_vector``) compared after subtracting their
+  language's mean opening vector; the strongest single piece of evidence on real
+  news (evals/semeval_eval.py). Stores older than it lack the vector: the
+  centred cosine of article vectors stands in;
 - ``centred_cosine``: the article vectors compared after subtracting their
   language's mean vector (shipped per embedder, built from NTREX calibration
   documents by tools/build_language_means.py);
@@ -42,7 +47,7 @@ from .profile import Profile, profile
 
 DATA = Path(__file__).resolve().parent / "data"
 MODEL_NAME = "crosswire.same-story.logistic.v2"
-FEATURES = ("centred_cosine", "lead_cosine", "title_cosine", "title_match", "shared_names",
+FEATURES = ("text_cosine", "centred_cosine", "lead_cosine", "title_cosine", "title_match", "shared_names",
             "coverage", "strong_coverage", "link_score")
 STRONG_LINK = 0.8  # a link this sure is a shared fact, not a loose paraphrase of the topic
 
@@ -74,19 +79,22 @@ class LanguageMeans:
 
     @classmethod
     @lru_cache(maxsize=8)
-    def for_embedder(cls, embedder: str) -> "LanguageMeans | None":
+    def for_embedder(cls, embedder: str, kind: str = "") -> "LanguageMeans | None":
+        """The means of sentence vectors (``kind=""``) or of openings embedded whole (``"text_"``)."""
         path = DATA / f"language_means.{embedder}.npz"
         if not path.is_file():
             return None
         data = np.load(path)
-        return cls([str(x) for x in data["labels"]], data["means"], data["overall"])
+        if f"{kind}labels" not in data:
+            return None
+        return cls([str(x) for x in data[f"{kind}labels"]], data[f"{kind}means"], data[f"{kind}overall"])
 
 
-def _centred_cos(va: np.ndarray | None, vb: np.ndarray | None, a: Article, b: Article) -> float:
+def _centred_cos(va: np.ndarray | None, vb: np.ndarray | None, a: Article, b: Article, kind: str = "") -> float:
     """Cosine of two vectors of these articles after subtracting each one's language mean."""
     if va is None or vb is None:
         return 0.0
-    means = LanguageMeans.for_embedder(a.embedder or "")
+    means = LanguageMeans.for_embedder(a.embedder or "", kind)
     if means is not None:
         va = va - means.mean(a.language)
         vb = vb - means.mean(b.language)
@@ -99,13 +107,20 @@ def centred_cosine(a: Article, b: Article) -> float:
     return _centred_cos(a.vector, b.vector, a, b)
 
 
+def text_cosine(a: Article, b: Article) -> float:
+    """The centred cosine of the two articles' openings, each embedded as one input."""
+    return _centred_cos(a.text_vector, b.text_vector, a, b, kind="text_")
+
+
 def features(a: Article, b: Article, links: list[Link]) -> dict[str, float]:
     pa, pb = profile(a), profile(b)
     na = len(a.story_sentences) or 1
     nb = len(b.story_sentences) or 1
     strong = [link for link in links if link.score >= STRONG_LINK]
+    centred = centred_cosine(a, b)
     return {
-        "centred_cosine": centred_cosine(a, b),
+        "text_cosine": text_cosine(a, b) if a.text_vector is not None and b.text_vector is not None else centred,
+        "centred_cosine": centred,
         "lead_cosine": _centred_cos(pa.lead, pb.lead, a, b),
         "title_cosine": _centred_cos(pa.title, pb.title, a, b),
         "title_match": title_match(a, b),

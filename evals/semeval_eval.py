@@ -27,6 +27,9 @@ outside evals/out/.
 from __future__ import annotations
 
 import argparse
+import copy
+from contextlib import contextmanager, nullcontext
+from typing import Iterator
 import math
 import re
 import sys
@@ -39,6 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crosswire.model import Article  # noqa: E402
+from crosswire.stories import StoryOptions  # noqa: E402
 from evals import samestory_fit as fitting  # noqa: E402
 from evals import semeval_data  # noqa: E402
 from evals.common import check_floors, table  # noqa: E402
@@ -115,10 +119,83 @@ def summary(score: np.ndarray, overall: np.ndarray, groups: np.ndarray, probabil
     return out
 
 
+@contextmanager
+def scoring_with(weights: dict[str, float], bias: float) -> Iterator[None]:
+    """Every same-story score in this process made by this model (an evaluation's fold), not the shipped one."""
+    from crosswire.samestory import SameStoryModel
+
+    model = SameStoryModel(tuple(weights.items()), bias, name="fold")
+    shipped = SameStoryModel.__dict__["for_embedder"]
+    SameStoryModel.for_embedder = classmethod(lambda cls, embedder: model)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SameStoryModel.for_embedder = shipped  # type: ignore[method-assign]
+
+
+def stream(done: dict[str, Article], pairs: list, folds: dict[str, tuple[dict[str, float], float]] | None,
+           seed: int = 0, options: "StoryOptions | None" = None,
+           modes: tuple[str, ...] = ("stream", "batch")) -> dict[str, float]:
+    """Every analysed article ingested once, in random order, by streaming placement (as
+    ``crosswire ingest`` places them; nothing analysed again), then ``recluster``: the share of
+    pairs rated <= 1.5 that end in one story and of pairs rated >= 3.5 that end apart.
+
+    With ``folds`` (language pair -> a model fitted without it) the whole stream is replayed once
+    per language pair, scored by that pair's model, and only that pair's pairs are counted: each
+    pair is judged by a model that never saw its language pair. Without, the shipped model
+    judges every pair (it was fitted on them: an in-sample figure)."""
+    import random
+    import tempfile
+
+    from crosswire.stories import recluster, restream
+    from crosswire.store import Store
+
+    order = sorted(done)
+    random.Random(seed).shuffle(order)
+    overall = np.array([p.overall for p in pairs])
+    groups = np.array([p.language_pair for p in pairs])
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="crosswire-semeval-") as tmp:
+        store = Store(Path(tmp) / "stream.db")
+        row_of = {}
+        with store.transaction():
+            for aid in order:
+                article = copy.copy(done[aid])
+                article.meta = {k: v for k, v in article.meta.items() if k not in ("store_id", "story_id")}
+                row_of[aid] = store.add_article(article)
+        embedder = store.embedders()[0]
+        together = {"stream": np.zeros(len(pairs), dtype=bool), "batch": np.zeros(len(pairs), dtype=bool)}
+        seconds = {"stream": 0.0, "batch": 0.0}
+        stories = {"stream": [], "batch": []}
+        for group in (sorted(folds) if folds else [None]):
+            counted = groups == group if group else np.ones(len(pairs), dtype=bool)
+            with scoring_with(*folds[group]) if folds else nullcontext():
+                for mode in modes:
+                    started = time.perf_counter()
+                    if mode == "stream":
+                        restream(store, embedder, options or StoryOptions())
+                    else:
+                        recluster(store, embedder, options or StoryOptions())
+                    seconds[mode] += time.perf_counter() - started
+                    story = dict(store.db.execute("SELECT id, story_id FROM articles"))
+                    stories[mode].append(len(set(story.values())))
+                    same = np.array([story[row_of[p.article[0]]] == story[row_of[p.article[1]]] for p in pairs])
+                    together[mode][counted] = same[counted]
+        store.close()
+    for mode in modes:
+        out[f"{mode}_same_together"] = float(together[mode][overall <= 1.5].mean())
+        out[f"{mode}_different_apart"] = float((~together[mode][overall >= 3.5]).mean())
+        out[f"{mode}_stories"] = float(np.median(stories[mode]))
+        out[f"{mode}_seconds"] = seconds[mode]
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--whole-text", action="store_true", help="also the cosine of whole texts embedded as one input")
     ap.add_argument("--recipes", action="store_true", help="cross-validate the recipes the shipped one was chosen from")
+    ap.add_argument("--ntrex-docs", type=int, default=0,
+                    help="fit on the NTREX pairs of only the first N calibration documents (CI: less to analyse)")
     ap.add_argument("--check", action="store_true", help="fail if a metric is below evals/floors.json")
     args = ap.parse_args()
     if not semeval_data.available():
@@ -156,8 +233,8 @@ def main() -> int:
     rated = fitting.rated_rows(feats, overall)
     ntrex = None
     try:
-        store = fitting.ntrex_store()
-        ntrex = fitting.cached_ntrex_rows(store)
+        store = fitting.ntrex_store(docs=args.ntrex_docs)
+        ntrex = fitting.cached_ntrex_rows(store, draws=8000 if not args.ntrex_docs else 2000, docs=args.ntrex_docs)
         store.close()
     except Exception as err:  # NTREX absent: the model is fitted on the rated pairs alone
         print(f"(no NTREX calibration pairs: {err})")
@@ -189,11 +266,23 @@ def main() -> int:
             s = summary(out_of_fold(r, rated, ntrex, groups), overall, groups, True)
             out.append([r.describe(), s["pearson"], s["auc"], min(s[g] for g in lps), s["missed"], s["false_same"]])
         print(table(["recipe", "pearson", "auc", "worst language pair", "missed", "false_same"], out))
+    folds = {}
+    for group in lps:
+        train = groups != group
+        folds[group] = fitting.fit(recipe, fitting.Rows(rated.x[train], rated.target[train], rated.weight[train]), ntrex)
+    streamed = stream(done, pairs, folds)
+    print(f"\nStream: all {len(done)} articles ingested once in random order (streaming placement), then "
+          f"recluster; replayed once per language pair with the model fitted without it, counting its pairs")
+    print(table(["grouping", "stories", "pairs rated <= 1.5 in one story", "pairs rated >= 3.5 apart", "wall time"],
+                [[mode, int(streamed[f"{mode}_stories"]), streamed[f"{mode}_same_together"],
+                  streamed[f"{mode}_different_apart"], f"{streamed[f'{mode}_seconds']:.0f} s"]
+                 for mode in ("stream", "batch")]))
     print(f"\n(analysis {analysed_at - started:.0f} s, evidence {scored_at - analysed_at:.0f} s, "
           f"NTREX pairs {fitted_at - scored_at:.0f} s, total {time.perf_counter() - started:.0f} s)")
     measured = {"pearson": v2["pearson"], "auc": v2["auc"], "missed": v2["missed"], "false_same": v2["false_same"],
                 "language_pairs_above_cosine": float(above),
-                "worst_language_pair": min(v2[g] for g in lps if not math.isnan(v2[g]))}
+                "worst_language_pair": min(v2[g] for g in lps if not math.isnan(v2[g])),
+                **{k: v for k, v in streamed.items() if k.endswith(("together", "apart"))}}
     return check_floors("semeval", measured) if args.check else 0
 
 

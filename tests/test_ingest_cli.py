@@ -434,6 +434,33 @@ def test_score_with_no_usable_pair(tmp_path: Path) -> None:
     assert missing.exit_code == EXIT_NOTHING
 
 
+def test_score_gives_each_unusable_pair_its_own_line_never_a_number(tmp_path: Path) -> None:
+    """An empty text, a text with no letters, a language the models cannot read: each pair gets one
+    line naming its input line and side and what is wrong, and no score; the good pair is scored."""
+    good = ("The prime minister met the president in Oslo on Tuesday to discuss trade.",
+            "Statsministeren møtte presidenten i Oslo tirsdag for å diskutere handel.")
+    rows = [
+        {"id": "good", "text1": good[0], "text2": good[1]},
+        {"id": "empty", "text1": "   ", "text2": good[1]},
+        {"id": "no letters", "text1": good[0], "text2": "12345 678 — 90!"},
+        {"id": "thaana", "text1": "ދިވެހިރާއްޖޭގެ ރައީސް މިއަދު އިންޑިއާއަށް ދަތުރުކުރައްވައިފި.", "text2": good[0]},
+    ]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = run("score", *HASH, "--pairs", path)
+    assert result.exit_code == EXIT_SKIPPED, result.stderr
+    assert list(scores(result.stdout)) == ["good"]
+    lines = stderr_lines(result.stderr)
+    assert lines == [
+        f"crosswire: skipped {path}:2: 'text1' must be a non-empty string",
+        f"crosswire: skipped {path}:3#text2: no text to read: no letters in any script, only emoji, digits, "
+        "symbols or punctuation [segment]",
+        f"crosswire: skipped {path}:4#text1: text is in Dhivehi (Thaana script), which the bundled models do not "
+        "cover [detect_language]",
+        "crosswire: 3 line(s) skipped, 1 pair(s) scored",
+    ]
+
+
 @pytest.mark.model
 def test_score_pairs_with_the_real_model(pairs_file: Path) -> None:
     result = run("score", "--pairs", pairs_file)

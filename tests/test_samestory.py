@@ -92,3 +92,82 @@ def test_an_uncalibrated_embedder_leans_on_coverage() -> None:
     model = SameStoryModel.for_embedder("hash.v1")
     feats = {f: 0.0 for f in FEATURES}
     assert model(feats) < 0.25 < 0.75 < model({**feats, "coverage": 1.0})
+
+
+def test_the_opening_is_embedded_whole_stored_and_read_back(hash_pipeline: Pipeline, tmp_path: Path) -> None:
+    from crosswire.stages.embed import opening
+
+    nb = analysed(hash_pipeline, NB, "nb", "nb")
+    assert opening(nb).startswith("Statsminister Jonas Gahr Støre møtte Mark Rutte")
+    assert nb.text_vector is not None and nb.text_vector.shape == nb.vector.shape
+    assert not np.allclose(nb.text_vector, nb.vector)  # one input read whole, not a mean of sentences
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction():
+            row = store.add_article(nb)
+        assert np.array_equal(store.article(row).text_vector, nb.text_vector)
+
+
+def test_the_opening_is_cut_at_a_word_within_its_limit(hash_pipeline: Pipeline) -> None:
+    from crosswire.stages.embed import opening
+
+    long = analysed(hash_pipeline, "\n".join(f"Sentence number {i} says something about Oslo." for i in range(40)),
+                    "long", "en")
+    text = opening(long, limit=120)
+    assert len(text) <= 120 and text.startswith("Sentence number 0 says") and not text.endswith(" ")
+    assert long.text.replace("\n", " ").startswith(text)  # cut at a word's end, never mid-word
+    assert opening(long, limit=100_000) == long.text.replace("\n", " ")
+    assert opening(long, limit=3) == "Sen"  # no space to cut back to: cut where the limit falls
+
+
+def test_an_older_store_is_migrated_and_its_openings_filled(hash_pipeline: Pipeline, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store written before the opening vector existed opens, scores with the stand-in, and
+    `fill_text_vectors` gives its articles what analysis gives new ones."""
+    import sqlite3
+
+    from crosswire import store as store_module
+    from crosswire.backfill import fill_text_vectors, missing_text_vectors
+    from crosswire.embedders import get_embedder
+
+    nb, en = analysed(hash_pipeline, NB, "nb", "nb"), analysed(hash_pipeline, EN, "en", "en")
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as m:  # the schema of the crosswire before it
+        m.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
+        with Store(path) as old, old.transaction():
+            rows = [old.add_article(nb), old.add_article(en)]
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    with Store(path) as store:
+        a, b = store.articles(rows)
+        assert a.text_vector is None and b.text_vector is None
+        evidence = compare_pair(a, b).evidence
+        assert evidence["text_cosine"] == evidence["centred_cosine"]  # the stand-in, never a crash
+        model = get_embedder(nb.embedder or "")
+        assert missing_text_vectors(store, model.name) == rows
+        assert fill_text_vectors(store, model) == 2 and not missing_text_vectors(store, model.name)
+        a, b = store.articles(rows)
+        assert np.allclose(a.text_vector, nb.text_vector, atol=1e-6)
+        assert np.allclose(b.text_vector, en.text_vector, atol=1e-6)
+
+
+def test_recluster_gives_an_older_store_its_openings(hash_pipeline: Pipeline, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from crosswire import store as store_module
+    from crosswire.backfill import missing_text_vectors
+    from crosswire.cli import EXIT_OK, main
+
+    nb, en, de = (analysed(hash_pipeline, text, name, lang) for text, name, lang in
+                  ((NB, "nb", "nb"), (EN, "en", "en"), (OTHER, "de", "de")))
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as m:
+        m.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
+        with Store(path) as old, old.transaction():
+            for article in (nb, en, de):
+                old.add_article(article)
+    result = CliRunner().invoke(main, ["recluster", "--db", str(path)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert result.output.strip().endswith("from 3 article(s)")
+    with Store(path, create=False) as store:
+        assert missing_text_vectors(store, nb.embedder or "") == []
+        assert store.db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0

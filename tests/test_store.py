@@ -78,7 +78,7 @@ def test_a_store_of_schema_1_upgrades_in_place(tmp_path: Path, hash_pipeline: Pi
     assert pragma(path, "user_version") == 1
     monkeypatch.undo()
     with Store(path) as store:
-        assert [dict(r) for r in store.db.execute("SELECT * FROM articles ORDER BY id")] == articles
+        assert [{k: r[k] for k in articles[0]} for r in store.db.execute("SELECT * FROM articles ORDER BY id")] == articles
         assert [{k: r[k] for k in stories[0]} for r in store.db.execute("SELECT * FROM stories ORDER BY id")] == stories
         assert index_state(store) == expected_state(store)
         assert [s.to_dict() for s in list_stories(store)] == listing

