@@ -11,6 +11,12 @@ Norwegian article on the same meeting does):
   language's mean opening vector; the strongest single piece of evidence on real
   news (evals/semeval_eval.py). Stores older than it lack the vector: the
   centred cosine of article vectors stands in;
+- ``same_language_cosine``: when both articles are in one language, the plain
+  cosine of their openings (0 across languages). Subtracting a language's mean
+  only estimates its offset, so centred cosines still run higher within one
+  language than across two; this lets the model correct for that (its weight is
+  negative beside the centred cosines'). Out of fold on the SemEval pairs it
+  lifts the model's Pearson from about 0.80 to 0.83;
 - ``centred_cosine``: the article vectors compared after subtracting their
   language's mean vector (shipped per embedder, built from NTREX calibration
   documents by tools/build_language_means.py);
@@ -47,7 +53,7 @@ from .profile import Profile, profile
 
 DATA = Path(__file__).resolve().parent / "data"
 MODEL_NAME = "crosswire.same-story.logistic.v2"
-FEATURES = ("text_cosine", "centred_cosine", "lead_cosine", "title_cosine", "title_match", "shared_names",
+FEATURES = ("text_cosine", "same_language_cosine", "centred_cosine", "lead_cosine", "title_cosine", "title_match", "shared_names",
             "coverage", "strong_coverage", "link_score")
 STRONG_LINK = 0.8  # a link this sure is a shared fact, not a loose paraphrase of the topic
 
@@ -112,6 +118,16 @@ def text_cosine(a: Article, b: Article) -> float:
     return _centred_cos(a.text_vector, b.text_vector, a, b, kind="text_")
 
 
+def same_language_cosine(a: Article, b: Article) -> float:
+    """The plain cosine of the openings when both articles are in one language, else 0."""
+    la, lb = (a.language or "und").split("-")[0], (b.language or "und").split("-")[0]
+    if la != lb or la == "und":
+        return 0.0
+    if a.text_vector is not None and b.text_vector is not None:
+        return float(a.text_vector @ b.text_vector)
+    return float(a.vector @ b.vector) if a.vector is not None and b.vector is not None else 0.0
+
+
 def features(a: Article, b: Article, links: list[Link]) -> dict[str, float]:
     pa, pb = profile(a), profile(b)
     na = len(a.story_sentences) or 1
@@ -120,6 +136,7 @@ def features(a: Article, b: Article, links: list[Link]) -> dict[str, float]:
     centred = centred_cosine(a, b)
     return {
         "text_cosine": text_cosine(a, b) if a.text_vector is not None and b.text_vector is not None else centred,
+        "same_language_cosine": same_language_cosine(a, b),
         "centred_cosine": centred,
         "lead_cosine": _centred_cos(pa.lead, pb.lead, a, b),
         "title_cosine": _centred_cos(pa.title, pb.title, a, b),
