@@ -159,6 +159,8 @@ def test_recluster_gives_an_older_store_its_openings(hash_pipeline: Pipeline, tm
 
     nb, en, de = (analysed(hash_pipeline, text, name, lang) for text, name, lang in
                   ((NB, "nb", "nb"), (EN, "en", "en"), (OTHER, "de", "de")))
+    for article in (nb, en, de):  # nor had they profiles then
+        del article.meta[profile.META_KEY]
     path = tmp_path / "old.db"
     with monkeypatch.context() as m:
         m.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
@@ -171,3 +173,6 @@ def test_recluster_gives_an_older_store_its_openings(hash_pipeline: Pipeline, tm
     with Store(path, create=False) as store:
         assert missing_text_vectors(store, nb.embedder or "") == []
         assert store.db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
+        stored = store.articles([1, 2, 3])
+        assert all(a.meta[profile.META_KEY]["version"] == profile.VERSION for a in stored)
+        assert any(key.endswith("ruti") for key in stored[0].meta[profile.META_KEY]["names"])
