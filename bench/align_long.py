@@ -66,10 +66,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from common import table  # noqa: E402
 from align_support import old_align, story_vectors  # noqa: E402
-from crosswire.align import align  # noqa: E402
-from crosswire.comparison import Link  # noqa: E402
+from common import table  # noqa: E402
+
+from crosswire.matching.align import align  # noqa: E402
+from crosswire.matching.comparison import Link  # noqa: E402
 
 
 def measure(fn: Callable[[], list[Link]]) -> tuple[float, float, list[Link]]:

@@ -26,11 +26,11 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from crosswire.article import Article, Sentence  # noqa: E402
 from crosswire.errors import CrosswireError  # noqa: E402
-from crosswire.model import Article, Sentence  # noqa: E402
-from crosswire.ntrex import Ntrex  # noqa: E402
-from crosswire.store import Store  # noqa: E402
-from crosswire.stories import CLUSTERER_NAME  # noqa: E402
+from crosswire.readers.ntrex import Ntrex  # noqa: E402
+from crosswire.store.sqlite import Store  # noqa: E402
+from crosswire.stories.placement import CLUSTERER_NAME  # noqa: E402
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 

@@ -25,7 +25,6 @@ Seeds are looked for in ``../shared/seeds`` beside the checkout, then in
 """
 from __future__ import annotations
 
-from common import table  # noqa: E402  (bench/common.py)
 import argparse
 import json
 import os
@@ -37,6 +36,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from common import table  # noqa: E402  (bench/common.py)
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_NAMES = ("ar_rutte_ishiba.txt", "nb_rutte_ishiba.txt")

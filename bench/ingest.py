@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import table  # noqa: E402  (bench/common.py)
 
+from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
 from crosswire.ingest import ingest_articles  # noqa: E402
-from crosswire.ntrex import Ntrex  # noqa: E402
-from crosswire.pipeline import default_pipeline  # noqa: E402
-from crosswire.store import Store  # noqa: E402
+from crosswire.readers.ntrex import Ntrex  # noqa: E402
+from crosswire.store.sqlite import Store  # noqa: E402
 
 LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe"
 

@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import table  # noqa: E402  (bench/common.py)
 
-from crosswire import profile  # noqa: E402
-from crosswire.align import align  # noqa: E402
-from crosswire.compare import compare_pair  # noqa: E402
-from crosswire.samestory import centred_cosine  # noqa: E402
-from crosswire.store import Store  # noqa: E402
+from crosswire.analysis import profile  # noqa: E402
+from crosswire.matching.align import align  # noqa: E402
+from crosswire.matching.compare import compare_pair  # noqa: E402
+from crosswire.matching.samestory import centred_cosine  # noqa: E402
+from crosswire.store.sqlite import Store  # noqa: E402
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "evals" / "out"
 

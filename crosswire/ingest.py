@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import CrosswireError
-from .index import VectorIndex
-from .limits import Limits
-from .model import Article
-from .pipeline import Pipeline
-from .readers import iter_articles
-from .stories import StoryAssigner, StoryOptions, open_index
-from .store import Store, content_hash
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.article import Article
+from crosswire.errors import CrosswireError
+from crosswire.limits import Limits
+from crosswire.readers.files import iter_articles
+from crosswire.store.sqlite import Store, content_hash
+from crosswire.stories.neighbours import VectorIndex
+from crosswire.stories.placement import StoryAssigner, StoryOptions, open_index
 
 
 @dataclass

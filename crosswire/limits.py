@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import InputError
+from crosswire.errors import InputError
 
 # UTF-8, UTF-16 and UTF-32 all take at most 4 bytes a character: a text file longer than 4 bytes
 # for each character of the article limit, and 4 for a BOM, cannot fit, whatever its encoding.

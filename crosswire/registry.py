@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Generic, TypeVar
 
-from .errors import CrosswireError
+from crosswire.errors import CrosswireError
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crosswire.ntrex import Ntrex
+    from crosswire.readers.ntrex import Ntrex
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -23,7 +23,7 @@ def seeds_dir() -> Path:
 def ntrex_or_none() -> "Ntrex | None":
     """NTREX-128 beside the checkout, or None after saying why the evaluation is skipped."""
     from crosswire.errors import CrosswireError
-    from crosswire.ntrex import Ntrex
+    from crosswire.readers.ntrex import Ntrex
 
     try:
         return Ntrex()

@@ -22,16 +22,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.cues import ARABIC_CLITICS  # noqa: E402
-from crosswire.entities import link_entities  # noqa: E402
-from crosswire.mentions import Mention  # noqa: E402
-from crosswire.model import Article  # noqa: E402
-from crosswire.pipeline import default_pipeline  # noqa: E402
-from crosswire.quotes import find_quotes  # noqa: E402
-from crosswire.words import INVISIBLE, normalise  # noqa: E402
-from evals.common import check_floors  # noqa: E402
-from crosswire.readers import read_path  # noqa: E402
-from evals.common import seeds_dir, table  # noqa: E402
+from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
+from crosswire.article import Article  # noqa: E402
+from crosswire.entities.cues import ARABIC_CLITICS  # noqa: E402
+from crosswire.entities.linking import link_entities  # noqa: E402
+from crosswire.entities.mentions import Mention  # noqa: E402
+from crosswire.entities.words import INVISIBLE, normalise  # noqa: E402
+from crosswire.readers.files import read_path  # noqa: E402
+from crosswire.report.quotes import find_quotes  # noqa: E402
+from evals.common import (  # noqa: E402
+    check_floors,  # noqa: E402
+    seeds_dir,
+    table,
+)
 
 QUOTE_CHECKS = [  # (article prefix, line, gold speaker, words the quote must contain)
     ("ar", 3, "Shigeru Ishiba", "الناتو"), ("nb", 3, "Shigeru Ishiba", "NATO"),

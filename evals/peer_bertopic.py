@@ -36,8 +36,8 @@ UMAP_PARAMS = dict(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine"
 
 def _import_bertopic():
     try:
-        from bertopic import BERTopic
         import hdbscan  # noqa: F401  (BERTopic falls back to sklearn's HDBSCAN without it)
+        from bertopic import BERTopic
         from sklearn.feature_extraction.text import CountVectorizer
         from umap import UMAP
     except ImportError as err:

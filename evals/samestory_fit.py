@@ -28,16 +28,16 @@ from pathlib import Path
 
 import numpy as np
 
-from crosswire.backfill import fill_text_vectors
-from crosswire.compare import CompareOptions, compare_pair
-from crosswire.model import Article
-from crosswire.ntrex import Ntrex
-from crosswire.pipeline import default_pipeline
-from crosswire.mentions import base_language
-from crosswire.profile import META_KEY, from_mentions, heard_names
-from crosswire.samestory import FEATURES
-from crosswire.stages.embed import article_vector, opening
-from crosswire.store import Store
+from crosswire.analysis.pipeline import default_pipeline
+from crosswire.analysis.profile import META_KEY, from_mentions, heard_names
+from crosswire.analysis.stages.embed import article_vector, opening
+from crosswire.article import Article
+from crosswire.entities.mentions import base_language
+from crosswire.matching.compare import CompareOptions, compare_pair
+from crosswire.matching.samestory import FEATURES
+from crosswire.readers.ntrex import Ntrex
+from crosswire.store.sqlite import Store
+from crosswire.stories.backfill import fill_text_vectors
 from evals.common import REPO
 from evals.semeval_data import keep_profile
 
@@ -138,8 +138,8 @@ def _subset(article: Article, mentions: list, rng: random.Random) -> Article:
 
 def ntrex_rows(by_lang: dict[str, dict[str, Article]], draws: int = 8000, docs: int = 0, seed: int = 0) -> Rows:
     """Pairs of NTREX calibration articles: one document in two languages (1) or two documents (0)."""
-    from crosswire.index import centre
-    from crosswire.mentions import find_mentions
+    from crosswire.entities.mentions import find_mentions
+    from crosswire.stories.neighbours import centre
 
     rng = random.Random(seed)
     langs = sorted(by_lang)

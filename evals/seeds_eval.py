@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.compare import CompareOptions, compare_articles, compare_paths  # noqa: E402
-from crosswire.ntrex import Ntrex  # noqa: E402
-from crosswire.pipeline import default_pipeline  # noqa: E402
+from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
+from crosswire.matching.compare import CompareOptions, compare_articles, compare_paths  # noqa: E402
+from crosswire.readers.ntrex import Ntrex  # noqa: E402
 from evals.common import check_floors, seeds_dir, table  # noqa: E402
 
 

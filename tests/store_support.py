@@ -29,7 +29,7 @@ def write_jsonl(path: Path, articles: list[dict[str, Any]]) -> Path:
 
 def crosswire(*args: str | Path) -> list[str]:
     """The command line of the CLI in this interpreter (the tests' environment, PYTHONPATH included)."""
-    return [sys.executable, "-m", "crosswire.cli", *map(str, args)]
+    return [sys.executable, "-m", "crosswire", *map(str, args)]
 
 
 def run_cli(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:

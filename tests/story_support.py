@@ -7,12 +7,19 @@ from collections import defaultdict
 from datetime import date, datetime, timezone
 from typing import Any
 
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.article import Article
 from crosswire.language_codes import language_key
-from crosswire.model import Article
-from crosswire.pipeline import Pipeline
-from crosswire.store import Store
-from crosswire.storyview import (StorySummary, _headline_member, _headlines, _Member, _summary, parse_when,
-                                 source_label)
+from crosswire.store.sqlite import Store
+from crosswire.stories.view import (
+    StorySummary,
+    _headline_member,
+    _headlines,
+    _Member,
+    _summary,
+    parse_when,
+    source_label,
+)
 from crosswire.times import parse_time, to_micros
 
 

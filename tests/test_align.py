@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from align_support import old_align, old_margin_matrix, story_vectors
-from crosswire import align as align_module
-from crosswire.align import AlignOptions, align, best_partners
+
+from crosswire.matching import align as align_module
+from crosswire.matching.align import AlignOptions, align, best_partners
 
 
 def _random(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from server_support import Answer, ProcessServer, request
 
 HASH = ["--embedder", "hash"]
@@ -33,7 +32,7 @@ GOOD = [
 def crosswire(*args: str | Path, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """`crosswire ARGS` in a real process (this checkout's code: PYTHONPATH is inherited)."""
     env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.run([sys.executable, "-m", "crosswire.cli", *map(str, args)], cwd=cwd, env=env,
+    proc = subprocess.run([sys.executable, "-m", "crosswire", *map(str, args)], cwd=cwd, env=env,
                           input=stdin if stdin is not None else b"", capture_output=True, timeout=180)
     out = subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8"),
                                       proc.stderr.decode("utf-8"))

@@ -19,15 +19,15 @@ import time
 from pathlib import Path
 
 import pytest
-
-from crosswire import readers
-from crosswire.errors import CrosswireError
-from crosswire.limits import Limits
-from crosswire.model import Article
-from crosswire.pipeline import default_pipeline
-from crosswire.server import ServeOptions
 from server_support import Answer, ProcessServer, ThreadServer, request
 from store_support import run_cli, store_problems, stored_ids, variants, write_jsonl
+
+from crosswire.analysis.pipeline import default_pipeline
+from crosswire.article import Article
+from crosswire.errors import CrosswireError
+from crosswire.limits import Limits
+from crosswire.readers import files as readers
+from crosswire.server import ServeOptions
 
 HASH = ("--embedder", "hash")
 SENTENCE = "The harbour bridge will be rebuilt after the council approved the plan on Monday. "

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from conftest import find_seeds
 from server_support import ProcessServer, request
 
@@ -73,7 +72,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, browser: "Browser") -> Iter
     payload.write_text(json.dumps(PAYLOAD) + "\n", encoding="utf-8")
     db = folder / "stories.db"
     inputs = [seeds / f"{AR}.txt", seeds / f"{NB}.txt", ROOT / "samples" / "ntrex" / "ntrex_sample.jsonl", payload]
-    done = subprocess.run([sys.executable, "-m", "crosswire.cli", "ingest", "--db", str(db), *map(str, inputs)],
+    done = subprocess.run([sys.executable, "-m", "crosswire", "ingest", "--db", str(db), *map(str, inputs)],
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
     server = ProcessServer(db)

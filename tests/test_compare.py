@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.comparison import PairComparison
-from crosswire.compare import compare_articles
-from crosswire.embedders import HashEmbedder
+from crosswire.analysis.embedders import HashEmbedder
+from crosswire.analysis.pipeline import Pipeline, default_pipeline
+from crosswire.article import Article
 from crosswire.errors import CrosswireError
-from crosswire.model import Article
-from crosswire.ntrex import Ntrex
-from crosswire.pipeline import Pipeline, default_pipeline
-from crosswire.readers import read_path
+from crosswire.matching.compare import compare_articles
+from crosswire.matching.comparison import PairComparison
+from crosswire.readers.files import read_path
+from crosswire.readers.ntrex import Ntrex
 
 NB_FURNITURE_LINES = {5, 9, 11, 14}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from crosswire.dates import UnreadableDate, read_date
+from crosswire.readers.dates import UnreadableDate, read_date
 
 READ = [
     ("Wed, 05 Mar 2025 10:00:00 GMT", "2025-03-05T10:00:00+00:00"),     # RSS (RFC 822/2822)

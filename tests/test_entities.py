@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.entities import Entity, link_entities
-from crosswire.gazetteer import place_name, place_spans, places
-from crosswire.mentions import find_mentions
-from crosswire.model import Article, Sentence
-from crosswire.pipeline import Pipeline
-from crosswire.readers import read_path
-from crosswire.stages.clean import Clean
-from crosswire.stages.segment import Segment
-from crosswire.romanise import phonetic, romanise, same_name
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.analysis.stages.clean import Clean
+from crosswire.analysis.stages.segment import Segment
+from crosswire.article import Article, Sentence
+from crosswire.entities.gazetteer import place_name, place_spans, places
+from crosswire.entities.linking import Entity, link_entities
+from crosswire.entities.mentions import find_mentions
+from crosswire.entities.romanise import phonetic, romanise, same_name
+from crosswire.readers.files import read_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from evals.entities_eval import measure, read_gold  # noqa: E402
@@ -186,7 +186,7 @@ def test_bidi_and_zero_width_marks_do_not_break_names():
 
 def run_all(articles: list[Article]) -> list[Entity]:
     """find_mentions, link_entities and find_quotes over the articles; offsets checked on the way."""
-    from crosswire.quotes import find_quotes
+    from crosswire.report.quotes import find_quotes
 
     for a in articles:
         for m in find_mentions(a):

@@ -10,16 +10,16 @@ import time
 
 import pytest
 
-from crosswire.entities import Entity, link_entities
-from crosswire.gazetteer import place_spans
-from crosswire.mentions import find_mentions
-from crosswire.model import Article
-from crosswire.ntrex import Ntrex
-from crosswire.pipeline import Pipeline
-from crosswire.quotes import find_quotes
-from crosswire.stages.clean import Clean
-from crosswire.stages.segment import Segment
-from crosswire.words import tokens
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.analysis.stages.clean import Clean
+from crosswire.analysis.stages.segment import Segment
+from crosswire.article import Article
+from crosswire.entities.gazetteer import place_spans
+from crosswire.entities.linking import Entity, link_entities
+from crosswire.entities.mentions import find_mentions
+from crosswire.entities.words import tokens
+from crosswire.readers.ntrex import Ntrex
+from crosswire.report.quotes import find_quotes
 
 CODES = {"eng": "en", "tur": "tr", "rus": "ru", "hin": "hi", "zho-CN": "zh", "deu": "de", "fra": "fr", "arb": "ar",
          "jpn": "ja", "kor": "ko", "heb": "he", "ell": "el", "amh": "am", "spa": "es", "nob": "nb"}

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from crosswire.cli import main
-from crosswire.ntrex import Ntrex
+from crosswire.readers.ntrex import Ntrex
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("CROSSWIRE_GOLDEN_UPDATE") == "1"

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
 from conftest import foreign_sqlite
+
 from crosswire.cli import DEFAULT_DB, EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
-from crosswire.index import VectorIndex
-from crosswire.store import Store
+from crosswire.store.sqlite import Store
+from crosswire.stories.neighbours import VectorIndex
 
 HASH = ["--embedder", "hash"]
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from crosswire.entities import link_entities
-from crosswire.model import Article, Sentence
-from crosswire.quotes import Quote, find_quotes, link_quotes
-from crosswire.readers import read_path
+from crosswire.article import Article, Sentence
+from crosswire.entities.linking import link_entities
+from crosswire.readers.files import read_path
+from crosswire.report.quotes import Quote, find_quotes, link_quotes
 
 SEEDS = ("ar_rutte_ishiba.txt", "nb_rutte_ishiba.txt")
 
@@ -138,7 +138,7 @@ def test_an_article_on_one_line_is_searched_for_speech_verbs_once(monkeypatch):
     """Issue #10, case 4: a whole article on one line (a 2 MB line) has hundreds of quotes; looking for
     speech verbs around each in the whole line again made the report's time grow with the square
     of the line (minutes). The line is read once."""
-    import crosswire.quotes as quotes
+    import crosswire.report.quotes as quotes
 
     said = ['"We will rebuild the bridge this year," said Mark Rutte.',
             '"Japan stands with its partners," Ishiba said.',

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import find_seeds
-from crosswire import readers
+
+from crosswire.article import Article
 from crosswire.errors import InputError
 from crosswire.limits import Limits
-from crosswire.model import Article
-from crosswire.readers import ReadResult, iter_articles, read_inputs, read_path
+from crosswire.readers import files as readers
+from crosswire.readers.files import ReadResult, iter_articles, read_inputs, read_path
 
 SEEDS = find_seeds() or Path("samples/seeds")
 AR_SEED = SEEDS / "ar_rutte_ishiba.txt"

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import find_seeds
-from crosswire.comparison import Comparison, Link, PairComparison
-from crosswire.model import Article, Sentence
+
+from crosswire.article import Article, Sentence
+from crosswire.matching.comparison import Comparison, Link, PairComparison
 from crosswire.render import RENDERERS, render
 from crosswire.render.markdown import escape as md_escape
 from crosswire.render.rows import rows

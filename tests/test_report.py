@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.compare import CompareOptions, analyse, compare_articles
-from crosswire.comparison import Comparison
-from crosswire.model import Article
-from crosswire.pipeline import Pipeline, default_pipeline
-from crosswire.readers import read_path
-from crosswire.render import RENDERERS, render
+from crosswire.analysis.pipeline import Pipeline, default_pipeline
+from crosswire.article import Article
 from crosswire.language_codes import default_reader_language, language_key
-from crosswire.report import Report, build_report
+from crosswire.matching.compare import CompareOptions, analyse, compare_articles
+from crosswire.matching.comparison import Comparison
+from crosswire.readers.files import read_path
+from crosswire.render import RENDERERS, render
+from crosswire.report.build import Report, build_report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
 

@@ -6,12 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crosswire import profile
-from crosswire.compare import compare_pair
-from crosswire.model import Article
-from crosswire.pipeline import Pipeline
-from crosswire.samestory import FEATURES, SameStoryModel, shared_names, title_match
-from crosswire.store import Store
+from crosswire.analysis import profile
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.article import Article
+from crosswire.matching.compare import compare_pair
+from crosswire.matching.samestory import FEATURES, SameStoryModel, shared_names, title_match
+from crosswire.store.sqlite import Store
 
 NB = ("Statsminister Jonas Gahr Støre møtte Mark Rutte i Oslo tirsdag.\n"
       "Rutte sa at NATO står sammen med Norge.\n"
@@ -61,9 +61,9 @@ def test_names_are_shared_across_languages_and_scripts(hash_pipeline: Pipeline) 
 
 def test_chinese_transliterated_names_are_heard() -> None:
     """Chinese writes "Trump" as 特朗普 inside an unspaced run: the run's sound is kept as a name."""
-    from crosswire.romanise import name_key
-    from crosswire.stages.clean import Clean
-    from crosswire.stages.segment import Segment
+    from crosswire.analysis.stages.clean import Clean
+    from crosswire.analysis.stages.segment import Segment
+    from crosswire.entities.romanise import name_key
 
     zh = Segment()(Clean()(Article(id="zh", text="特朗普表示，他将于周二会见约翰逊。", source="zh.txt", language="zh")))
     heard = profile.heard_names(zh)
@@ -95,7 +95,7 @@ def test_an_uncalibrated_embedder_leans_on_coverage() -> None:
 
 
 def test_the_opening_is_embedded_whole_stored_and_read_back(hash_pipeline: Pipeline, tmp_path: Path) -> None:
-    from crosswire.stages.embed import opening
+    from crosswire.analysis.stages.embed import opening
 
     nb = analysed(hash_pipeline, NB, "nb", "nb")
     assert opening(nb).startswith("Statsminister Jonas Gahr Støre møtte Mark Rutte")
@@ -108,7 +108,7 @@ def test_the_opening_is_embedded_whole_stored_and_read_back(hash_pipeline: Pipel
 
 
 def test_the_opening_is_cut_at_a_word_within_its_limit(hash_pipeline: Pipeline) -> None:
-    from crosswire.stages.embed import opening
+    from crosswire.analysis.stages.embed import opening
 
     long = analysed(hash_pipeline, "\n".join(f"Sentence number {i} says something about Oslo." for i in range(40)),
                     "long", "en")
@@ -125,9 +125,9 @@ def test_an_older_store_is_migrated_and_its_openings_filled(hash_pipeline: Pipel
     `fill_text_vectors` gives its articles what analysis gives new ones."""
     import sqlite3
 
-    from crosswire import store as store_module
-    from crosswire.backfill import fill_text_vectors, missing_text_vectors
-    from crosswire.embedders import get_embedder
+    from crosswire.analysis.embedders import get_embedder
+    from crosswire.store import sqlite as store_module
+    from crosswire.stories.backfill import fill_text_vectors, missing_text_vectors
 
     nb, en = analysed(hash_pipeline, NB, "nb", "nb"), analysed(hash_pipeline, EN, "en", "en")
     path = tmp_path / "old.db"
@@ -153,9 +153,9 @@ def test_recluster_gives_an_older_store_its_openings(hash_pipeline: Pipeline, tm
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from crosswire import store as store_module
-    from crosswire.backfill import missing_text_vectors
     from crosswire.cli import EXIT_OK, main
+    from crosswire.store import sqlite as store_module
+    from crosswire.stories.backfill import missing_text_vectors
 
     nb, en, de = (analysed(hash_pipeline, text, name, lang) for text, name, lang in
                   ((NB, "nb", "nb"), (EN, "en", "en"), (OTHER, "de", "de")))

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from server_support import Answer, ProcessServer, ThreadServer
 
-from crosswire.cli import _is_loopback, main
+from crosswire.cli import main
 from crosswire.server import ServeOptions
 from crosswire.server.app import STATIC
-from crosswire.server.routes import MAX_LIMIT
+from crosswire.server.guard import is_loopback as _is_loopback
 from crosswire.server.openapi import document
-from server_support import Answer, ProcessServer, ThreadServer
+from crosswire.server.routes import MAX_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_BODY = 64 * 1024

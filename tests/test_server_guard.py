@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from server_support import Answer, ProcessServer, ThreadServer, request
 
 from crosswire.errors import CrosswireError
 from crosswire.server import ServeOptions
 from crosswire.server.guard import MIN_TOKEN_LENGTH, HostRules, same_origin, split_host
-from server_support import Answer, ProcessServer, ThreadServer, request
 
 TOKEN = "a-token-long-enough-for-tests"
 ARTICLE = {"id": "bridge", "title": "Harbour bridge vote delayed", "language": "en",
@@ -178,7 +178,7 @@ def test_crosswire_serve_refuses_other_names_and_takes_allowed_ones(tmp_path: Pa
 
 def start(tmp_path: Path, *args: str, token: str = "") -> subprocess.CompletedProcess[str]:
     """crosswire serve in a subprocess that must refuse to start: one that serves is stopped, and fails."""
-    command = [sys.executable, "-m", "crosswire.cli", "serve", "--db", str(tmp_path / "x.db"), "--port", "0", *args]
+    command = [sys.executable, "-m", "crosswire", "serve", "--db", str(tmp_path / "x.db"), "--port", "0", *args]
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=60,
                               env={**os.environ, "CROSSWIRE_TOKEN": token})

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from server_support import ThreadServer
 
 import crosswire.ingest
 import crosswire.server.state
 from crosswire.cli import main
-from crosswire.index import VectorIndex
 from crosswire.server import ServeOptions
-from crosswire.store import Store
-from server_support import ThreadServer
+from crosswire.store.sqlite import Store
+from crosswire.stories.neighbours import VectorIndex
 
 
 def _seed_text(seeds_dir: Path) -> str:

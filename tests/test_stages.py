@@ -7,17 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crosswire.embedders import HashEmbedder
+from crosswire.analysis.embedders import HashEmbedder
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.analysis.stages import language
+from crosswire.analysis.stages.clean import Clean, furniture_kind
+from crosswire.analysis.stages.embed import Embed
+from crosswire.analysis.stages.language import DetectLanguage
+from crosswire.analysis.stages.segment import Segment, split_line
+from crosswire.article import Article
 from crosswire.errors import CrosswireError, UnsupportedLanguageError
-from crosswire.model import Article
-from crosswire.ntrex import Ntrex
-from crosswire.pipeline import Pipeline
-from crosswire.readers import read_path
-from crosswire.stages.clean import Clean, furniture_kind
-from crosswire.stages.embed import Embed
-from crosswire.stages import language
-from crosswire.stages.language import DetectLanguage
-from crosswire.stages.segment import Segment, split_line
+from crosswire.readers.files import read_path
+from crosswire.readers.ntrex import Ntrex
 
 NB_FURNITURE = {5: "subheading", 9: "subheading", 14: "subheading", 11: "read-also"}
 # Line of every sentence of the Norwegian seed: lines 2, 6, 10 and 13 hold two sentences each.

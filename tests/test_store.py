@@ -10,15 +10,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import foreign_sqlite
 from story_support import build, expected_state, index_state, old_list_stories
+
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.article import Article
 from crosswire.ingest import ingest_articles
-from crosswire.model import Article
-from crosswire.pipeline import Pipeline
-from crosswire.readers import read_path
-from crosswire.store import APPLICATION_ID, MIGRATIONS, Store, StoreError, content_hash
-from crosswire.storyview import list_stories
+from crosswire.readers.files import read_path
+from crosswire.store.sqlite import APPLICATION_ID, MIGRATIONS, Store, StoreError, content_hash
+from crosswire.stories.view import list_stories
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_a_store_of_schema_1_upgrades_in_place(tmp_path: Path, hash_pipeline: Pi
     """A store from before the story index (articles and stories only) gains it on opening,
     filled from its rows; nothing stored changes and the listing is what it was."""
     path = tmp_path / "old.db"
-    monkeypatch.setattr("crosswire.store.MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr("crosswire.store.sqlite.MIGRATIONS", MIGRATIONS[:1])
     with Store(path) as old:
         build(old, hash_pipeline)
         articles = [dict(r) for r in old.db.execute("SELECT * FROM articles ORDER BY id")]

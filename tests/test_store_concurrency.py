@@ -16,13 +16,13 @@ import threading
 import time
 from pathlib import Path
 
-from crosswire.pipeline import default_pipeline
-from crosswire.readers import iter_articles
-from crosswire.store import Store
-from crosswire.stories import restream, recluster
 from server_support import ProcessServer, request
-from store_support import (crosswire, partition, run_cli, store_problems, stored_ids, variants,
-                           write_jsonl)
+from store_support import crosswire, partition, run_cli, store_problems, stored_ids, variants, write_jsonl
+
+from crosswire.analysis.pipeline import default_pipeline
+from crosswire.readers.files import iter_articles
+from crosswire.store.sqlite import Store
+from crosswire.stories.placement import recluster, restream
 
 HASH = ("--embedder", "hash")
 

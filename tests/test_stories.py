@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
-from crosswire.index import VectorIndex, centre
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.article import Article
 from crosswire.ingest import ingest_articles
-from crosswire.model import Article
-from crosswire.pipeline import Pipeline
-from crosswire.stories import StoryAssigner, StoryOptions, catch_up
-from crosswire.store import Store
+from crosswire.store.sqlite import Store
+from crosswire.stories.neighbours import VectorIndex, centre
+from crosswire.stories.placement import StoryAssigner, StoryOptions, catch_up
 
 
 def _reports(seeds_dir: Path, dates: list[str]) -> list[Article]:

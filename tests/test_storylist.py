@@ -11,14 +11,14 @@ import random
 from pathlib import Path
 
 import pytest
-
-from crosswire import storyindex
-from crosswire.model import Article
-from crosswire.pipeline import Pipeline
-from crosswire.stories import recluster, restream
-from crosswire.store import Store
-from crosswire.storyview import count_stories, list_stories
 from story_support import build, expected_state, index_state, old_list_stories
+
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.article import Article
+from crosswire.store import listing as storyindex
+from crosswire.store.sqlite import Store
+from crosswire.stories.placement import recluster, restream
+from crosswire.stories.view import count_stories, list_stories
 
 TEXTS = ["ishiba", "ISHIBA  tokyo", "Tokyo rutte", "rutte kina", "ruttE GENERALSEKRETÆR", "日本", "日", "东京",
          "石破茂", "石破", "首相は", "путин", "ПУТИН москва", "москве", "ΟΔΥΣΣΕΑΣ", "ΟΔΥΣΣΈΑΣ", "οδυσσέα",

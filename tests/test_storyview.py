@@ -9,13 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.article import Article
 from crosswire.errors import CrosswireError
-from crosswire.model import Article
-from crosswire.pipeline import Pipeline
-from crosswire.readers import read_path
-from crosswire.store import Store
-from crosswire.storyview import (language_key, list_stories, parse_when, render_stories, source_label,
-                                 story_comparison)
+from crosswire.readers.files import read_path
+from crosswire.store.sqlite import Store
+from crosswire.stories.view import (
+    language_key,
+    list_stories,
+    parse_when,
+    render_stories,
+    source_label,
+    story_comparison,
+)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
 

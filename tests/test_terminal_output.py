@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from crosswire.cli import main
 from crosswire.render import terminal
 from crosswire.render.text import clean_for_terminal, escape_json_controls
-from crosswire.storyview import StorySummary, render_stories
+from crosswire.stories.view import StorySummary, render_stories
 
 HASH = ["--embedder", "hash"]
 HOSTILE = "\x1b]0;pwned\x07Harbour \x1b[31mbridge\x1b[0m vote \x9b2Jdelayed \u202eevil\u202c"
@@ -144,9 +144,9 @@ def test_the_listing_and_the_coloured_view_carry_no_controls_of_the_text() -> No
                            sources=["\x1b[31mTimes"], first_seen="2025-03-10T09:00:00Z",
                            last_seen="2025-03-10T09:00:00Z", size=1)
     assert_safe(render_stories([summary]))
-    from crosswire.compare import CompareOptions, analyse, compare_articles
-    from crosswire.model import Article
-    from crosswire.pipeline import default_pipeline
+    from crosswire.analysis.pipeline import default_pipeline
+    from crosswire.article import Article
+    from crosswire.matching.compare import CompareOptions, analyse, compare_articles
 
     articles = [Article(id=f"a{n}", text=TEXT, title=HOSTILE, source=f"a{n}.txt") for n in (1, 2)]
     done, errors = analyse(articles, default_pipeline("hash"), "en")

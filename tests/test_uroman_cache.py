@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 WORDS = ["مارك روتي", "Шигеру Исиба", "石破茂", "ルッテ", "트럼프", "ጆንሰን", "Τζόνσον"]
-PROBE = ("import sys, json; from crosswire import uroman_cache as c; u = c.load_uroman(); "
+PROBE = ("import sys, json; from crosswire.entities import uroman_cache as c; u = c.load_uroman(); "
          "print(json.dumps([str(u.romanize_string(w)) for w in json.loads(sys.argv[1])]))")
 
 

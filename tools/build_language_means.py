@@ -33,13 +33,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.embedders import get_embedder  # noqa: E402
-from crosswire.ntrex import Ntrex  # noqa: E402
-from crosswire.stages.clean import Clean  # noqa: E402
-from crosswire.stages.embed import opening  # noqa: E402
-from crosswire.stages.language import identify  # noqa: E402
-from crosswire.stages.segment import Segment  # noqa: E402
-
+from crosswire.analysis.embedders import get_embedder  # noqa: E402
+from crosswire.analysis.stages.clean import Clean  # noqa: E402
+from crosswire.analysis.stages.embed import opening  # noqa: E402
+from crosswire.analysis.stages.language import identify  # noqa: E402
+from crosswire.analysis.stages.segment import Segment  # noqa: E402
+from crosswire.readers.ntrex import Ntrex  # noqa: E402
 
 # Varieties the detector labels with their macrolanguage or a sibling code.
 MACRO = {"prs": "fa", "yue": "zh", "fil": "tl", "ckb": "ckb", "mey": "ar", "shi": "ar", "ms": "id"}

@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.samestory import MODEL_NAME  # noqa: E402
+from crosswire.matching.samestory import MODEL_NAME  # noqa: E402
 from evals import samestory_fit as fitting  # noqa: E402
 from evals import semeval_data  # noqa: E402
 

@@ -27,9 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.stories import (StoryOptions, _dim, average_linkage, neighbour_scores, open_index,  # noqa: E402
-                               restream)
-from crosswire.store import Store  # noqa: E402
+from crosswire.store.sqlite import Store  # noqa: E402
+from crosswire.stories.placement import StoryOptions, _dim, average_linkage, neighbour_scores, open_index, restream  # noqa: E402
 from evals import samestory_fit as fitting  # noqa: E402
 from evals import semeval_data, semeval_eval  # noqa: E402
 from evals.clustering_metrics import bcubed, pairwise_f1  # noqa: E402

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..comparison import Comparison
-from ..errors import CrosswireError
-from . import html, json, markdown, terminal
+from crosswire.errors import CrosswireError
+from crosswire.matching.comparison import Comparison
+from crosswire.render import html, json, markdown, terminal
 
 
 class Renderer(Protocol):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from html import escape as _escape
 
-from ..comparison import Comparison, PairComparison
-from ..model import Article, Sentence
-from .reportview import ReportView
-from .rows import Row, rows
-from .text import is_rtl
+from crosswire.article import Article, Sentence
+from crosswire.matching.comparison import Comparison, PairComparison
+from crosswire.render.reportview import ReportView
+from crosswire.render.rows import Row, rows
+from crosswire.render.text import is_rtl
 
 # The page loads nothing and runs nothing; the policy makes that hold even if some
 # untrusted text ever slipped through escaping.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..comparison import Comparison
+from crosswire.matching.comparison import Comparison
 
 
 def render(comparison: Comparison, *, width: int | None = None, color: bool = False) -> str:

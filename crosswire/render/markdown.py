@@ -1,11 +1,11 @@
 """A GitHub-flavoured Markdown report of a Comparison."""
 from __future__ import annotations
 
-from ..comparison import Comparison, PairComparison
-from ..model import Article, Sentence
-from .reportview import ReportView
-from .rows import rows
-from .text import clean_for_terminal
+from crosswire.article import Article, Sentence
+from crosswire.matching.comparison import Comparison, PairComparison
+from crosswire.render.reportview import ReportView
+from crosswire.render.rows import rows
+from crosswire.render.text import clean_for_terminal
 
 # Backslash-escaped so article text cannot make links, emphasis, raw HTML or table cells.
 _SPECIAL = set("\\`*_[]<>|~&")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..comparison import Comparison
-from ..entities import Entity
-from ..model import Article, Sentence
-from ..quotes import Quote
-from ..report import Fact, QuoteGroup, Report
+from crosswire.article import Article, Sentence
+from crosswire.entities.linking import Entity
+from crosswire.matching.comparison import Comparison
+from crosswire.report.build import Fact, QuoteGroup, Report
+from crosswire.report.quotes import Quote
 
 
 @dataclass

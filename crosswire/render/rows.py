@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Hashable, Literal
 
-from ..comparison import Link, PairComparison
-from ..model import Article, Sentence
-from ..unionfind import UnionFind
+from crosswire.article import Article, Sentence
+from crosswire.matching.comparison import Link, PairComparison
+from crosswire.report.unionfind import UnionFind
 
 RowKind = Literal["linked", "only_a", "only_b"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import shutil
 from itertools import zip_longest
 
-from ..comparison import Comparison, PairComparison
-from ..model import Article, Sentence
-from .reportview import ReportView
-from .rows import Row, rows
-from .text import clean_for_terminal, display_width, pad_display, truncate_display, wrap_display
+from crosswire.article import Article, Sentence
+from crosswire.matching.comparison import Comparison, PairComparison
+from crosswire.render.reportview import ReportView
+from crosswire.render.rows import Row, rows
+from crosswire.render.text import clean_for_terminal, display_width, pad_display, truncate_display, wrap_display
 
 MIN_WIDTH = 80      # floor for a detected terminal width
 MIN_GIVEN_WIDTH = 40  # below this the two columns cannot hold a word

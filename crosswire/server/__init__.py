@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import ServeOptions
+from crosswire.server.state import ServeOptions
 
 __all__ = ["ServeOptions", "create_app"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "create_app":
-        from .app import create_app
+        from crosswire.server.app import create_app
         return create_app
     raise AttributeError(name)

