@@ -61,7 +61,7 @@ def test_text_filter_as_before(store: Store, text: str) -> None:
 
 
 def test_text_filter_as_before_without_the_words_index(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("crosswire.storyview.has_words", lambda db: False)  # an SQLite without trigrams
+    monkeypatch.setattr("crosswire.stories.view.has_words", lambda db: False)  # an SQLite without trigrams
     for text in TEXTS:
         same(store, text=text)
 
