@@ -273,3 +273,38 @@ def test_short_country_names_news_uses_and_acronyms_only_in_capitals() -> None:
     assert spans("США и Великобритания", "ru") == [("США", "US"), ("Великобритания", "GB")]
     assert spans("Los EE.UU. y Gran Bretaña", "es") == [("EE.UU", "US"), ("Gran Bretaña", "GB")]
     assert spans("EE. UU. podría usar la Armada", "es") == [("EE. UU", "US")]
+
+
+def test_mentions_kept_at_analysis_are_read_back_through_the_store_and_a_stale_finder_finds_again(
+        seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The profile stage keeps each article's mentions; a story report reads them from the store
+    instead of finding them again, and gets the same entities."""
+    from crosswire.analysis.pipeline import default_pipeline
+    from crosswire.entities import mentions as mentions_module
+    from crosswire.entities.linking import link_entities
+    from crosswire.readers.files import iter_articles
+    from crosswire.store.sqlite import Store
+
+    pipeline = default_pipeline("hash")
+    read = [a for a in iter_articles([seeds_dir / "ar_rutte_ishiba.txt", seeds_dir / "nb_rutte_ishiba.txt"])
+            if isinstance(a, Article)]
+    analysed = [pipeline(a) for a in read]
+    assert all(mentions_module.KEPT_KEY in a.meta for a in analysed)
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction():
+            ids = [store.add_article(a, digest=str(n)) for n, a in enumerate(analysed)]
+        stored = store.articles(ids)
+    assert [mentions_module.article_mentions(a) for a in stored] == \
+        [mentions_module.find_mentions(a) for a in analysed]
+    fresh = [(e.name, sorted((k, [m.text for m in v]) for k, v in e.mentions.items()))
+             for e in link_entities(analysed)]
+
+    calls = []
+    real = mentions_module.find_mentions
+    monkeypatch.setattr(mentions_module, "find_mentions", lambda a: calls.append(a.id) or real(a))
+    kept = [(e.name, sorted((k, [m.text for m in v]) for k, v in e.mentions.items()))
+            for e in link_entities(stored)]
+    assert kept == fresh and calls == []  # nothing found again
+    monkeypatch.setattr(mentions_module, "FINDER_VERSION", mentions_module.FINDER_VERSION + 1)
+    link_entities(stored)
+    assert sorted(calls) == sorted(a.id for a in stored)  # a kept list of another finder is found again

@@ -60,13 +60,15 @@ def from_mentions(mentions: "list[Mention]", heard: list[str] = ()) -> dict[str,
             "places": dict(places.most_common(MAX_NAMES))}
 
 
-def compute(article: Article) -> dict[str, Any]:
+def compute(article: Article, mentions: "list[Mention] | None" = None) -> dict[str, Any]:
+    """The stored part of the profile; ``mentions``: the article's, when already found."""
     from crosswire.entities.mentions import (  # the gazetteer and romaniser load on first use
         base_language,
         find_mentions,
     )
 
-    return from_mentions(find_mentions(article), heard_names(article) if base_language(article) == "zh" else [])
+    found = find_mentions(article) if mentions is None else mentions
+    return from_mentions(found, heard_names(article) if base_language(article) == "zh" else [])
 
 
 def heard_names(article: Article) -> list[str]:
@@ -98,8 +100,12 @@ class Profiled:
 
     name = "profile"
     requires = ("sentences", "language")
-    assigns = ("meta.profile",)
+    assigns = ("meta.profile", "meta.mentions")
 
     def __call__(self, article: Article) -> Article:
-        article.meta[META_KEY] = compute(article)
+        from crosswire.entities.mentions import find_mentions, keep_mentions
+
+        mentions = find_mentions(article)
+        keep_mentions(article, mentions)  # the story report links entities from these (entities/linking.py)
+        article.meta[META_KEY] = compute(article, mentions)
         return article

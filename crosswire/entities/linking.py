@@ -14,7 +14,7 @@ from functools import lru_cache
 from crosswire.article import Article, Sentence
 from crosswire.entities.cues import ARABIC_CLITICS, STOP_AR, TITLES, affixed
 from crosswire.entities.gazetteer import calendar_words, language_names, place_name
-from crosswire.entities.mentions import Mention, base_language, find_mentions
+from crosswire.entities.mentions import Mention, article_mentions, base_language
 from crosswire.entities.pinyin import han_names
 from crosswire.entities.romanise import name_key, phonetic, romanise, same_name, same_stem, skeleton, word_keys
 from crosswire.entities.words import INVISIBLE, Tok, capitalised, cased, strip_genitive, tokens
@@ -34,7 +34,7 @@ _Ref = tuple[str, int]  # (article id, index in that article's mention list)
 
 def link_entities(articles: list[Article]) -> list[Entity]:
     """Entities of a story: mentions found in each article, names projected across, clustered."""
-    found = {a.id: find_mentions(a) for a in articles}
+    found = {a.id: article_mentions(a) for a in articles}
     links = [link for t in articles for s in articles if s.id != t.id  # each article's names into every other
              for link in _project(s, found[s.id], t, found[t.id])]
     items = [(aid, m) for aid, ms in found.items() for m in ms]

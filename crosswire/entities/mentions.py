@@ -82,6 +82,29 @@ def _mention(sid: int, text: str, toks: list[Tok], lang: str, kind: str | None =
     return Mention(sid, start, toks[-1].end, surface, kind, name_key(surface, lang), code, how)
 
 
+# Mentions are found once, at analysis (the profile stage), and kept in the article's meta, so a
+# story page links the entities of stored articles without finding their names again (that was half
+# of a 20-article story report: bench/story_page.py). Bump the version whenever what find_mentions
+# finds changes: kept lists of another version are found again.
+KEPT_KEY = "mentions"
+FINDER_VERSION = 1
+
+
+def keep_mentions(article: Article, mentions: list[Mention]) -> None:
+    """Keep an article's mentions in its meta (stored with the article), JSON-ready."""
+    article.meta[KEPT_KEY] = {"version": FINDER_VERSION,
+                              "items": [[m.sentence_id, m.start, m.end, m.text, m.kind, m.key, m.code, m.how]
+                                        for m in mentions]}
+
+
+def article_mentions(article: Article) -> list[Mention]:
+    """The article's mentions: those kept at analysis when they are of this finder, else found now."""
+    kept = article.meta.get(KEPT_KEY)
+    if isinstance(kept, dict) and kept.get("version") == FINDER_VERSION:
+        return [Mention(*item) for item in kept["items"]]
+    return find_mentions(article)
+
+
 def find_mentions(article: Article) -> list[Mention]:
     """Mentions in one analysed article (its sentences and language), in text order."""
     lang = base_language(article)
