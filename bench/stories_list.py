@@ -5,7 +5,7 @@ title, outlet, url, source, language, published, ingested_at) and group them in
 Python on each call, whatever the page size, and ran its text filter as a
 Python function over the title and text of every article. It now sorts,
 filters and pages the stories in SQL over the story index
-(``crosswire/storyindex.py``: per-story size and span, languages, a trigram
+(``crosswire/store/listing.py``: per-story size and span, languages, a trigram
 full-text index of the casefolded texts, all kept by triggers) and reads the
 articles of the stories shown only. ``old_list_stories`` (tests/story_support.py) is the function
 as it was, the baseline, run on the same store in the same run; every new

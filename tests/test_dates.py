@@ -1,4 +1,4 @@
-"""Publication dates as feeds and news sites write them (crosswire/dates.py)."""
+"""Publication dates as feeds and news sites write them (crosswire/readers/dates.py)."""
 from __future__ import annotations
 
 import pytest

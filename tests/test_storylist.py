@@ -1,4 +1,4 @@
-"""Listing stories over the story index (``crosswire/storyindex.py``) gives exactly what reading
+"""Listing stories over the story index (``crosswire/store/listing.py``) gives exactly what reading
 every article gave (``story_reference.old_list_stories``), on a store in several scripts and for
 every filter; and the index stays right through every kind of write.
 

