@@ -18,7 +18,7 @@ from crosswire.analysis.pipeline import Pipeline
 from crosswire.article import Article
 from crosswire.errors import CrosswireError, InputError
 from crosswire.matching.compare import CompareOptions, compare_pair
-from crosswire.readers.files import json_problem
+from crosswire.readers.jsonl import json_problem
 
 _LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from crosswire.article import Article
 from crosswire.errors import CrosswireError
 from crosswire.ingest import ingest_articles
-from crosswire.readers.files import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
+from crosswire.readers.jsonl import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
 from crosswire.server.errors import ApiError, busy, is_busy
 from crosswire.server.state import ServerState
 from crosswire.store.sqlite import content_hash

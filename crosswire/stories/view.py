@@ -27,7 +27,7 @@ from crosswire.errors import CrosswireError
 from crosswire.language_codes import language_key
 from crosswire.matching.compare import CompareOptions, compare_articles
 from crosswire.matching.comparison import Comparison
-from crosswire.readers.files import REQUEST_BODY
+from crosswire.readers.jsonl import REQUEST_BODY
 from crosswire.render.text import clean_for_terminal
 from crosswire.store.listing import NoMatch, has_words, searchable, words_match
 from crosswire.store.sqlite import Store, id_chunks
