@@ -79,7 +79,7 @@ def default_reader_language() -> str:
         if code and code not in ("C", "POSIX"):
             return language_key(code)
     try:
-        code = locale.getlocale()[0]
+        found = locale.getlocale()[0]
     except ValueError:
-        code = None
-    return language_key(code) if code and code not in ("C", "POSIX") else "en"
+        found = None
+    return language_key(found) if found and found not in ("C", "POSIX") else "en"

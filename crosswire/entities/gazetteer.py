@@ -105,7 +105,7 @@ _NOT_PLACES = ("ZZ", "EU", "EZ", "UN", "QO")
 # The short names news uses where CLDR's main name is the long one ("United States", "Соединенные
 # Штаты"); CLDR has some as alt="short" forms, which babel does not carry. All-capital ones are
 # acronyms, matched only in capitals ("US", not the pronoun "us"), dots left out ("U.S.", "EE. UU.").
-_SHORT_NAMES = {
+_SHORT_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {"US": ("US", "USA", "America", "United States of America"), "GB": ("UK", "Britain", "Great Britain"),
            "AE": ("UAE",), "CD": ("DR Congo", "DRC")},
     "de": {"US": ("USA", "Amerika"), "GB": ("Großbritannien", "Britannien"), "AE": ("VAE",)},

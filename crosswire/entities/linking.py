@@ -8,6 +8,7 @@ clusters whose full names disagree never merge. Mentions come from ``mentions.fi
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -256,7 +257,7 @@ def reader_name(entity: Entity, reader: str, languages: dict[str, str | None]) -
     return entity.name
 
 
-def _members(entity: Entity):
+def _members(entity: Entity) -> Iterator[tuple[str, Mention]]:
     return ((aid, m) for aid, ms in entity.mentions.items() for m in ms)
 
 

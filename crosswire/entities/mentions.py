@@ -241,7 +241,8 @@ def _without_common_nouns(part: list[int], toks: list[Tok], lang: str, initial: 
     if all(filler(k, strict=False) for k in part):
         return []
     start = next(n for n, k in enumerate(part) if not filler(k, strict=True))
-    pieces, piece = [], []
+    pieces: list[list[int]] = []
+    piece: list[int] = []
     for k in part[start:]:
         if is_common(toks[k].text, lang):   # connectors stay inside ("von der Leyen"), the caller trims its edges
             pieces, piece = pieces + [piece] if piece else pieces, []

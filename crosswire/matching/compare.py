@@ -87,7 +87,10 @@ def analyse(articles: Iterable[Article], pipeline: Pipeline, language: str | Non
     done: list[Article] = []
     errors: list[CrosswireError] = []
     for result in pipeline.pipe(prepared):
-        (errors if isinstance(result, CrosswireError) else done).append(result)
+        if isinstance(result, CrosswireError):
+            errors.append(result)
+        else:
+            done.append(result)
     return done, errors
 
 

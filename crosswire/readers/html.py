@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from crosswire.article import Article
 from crosswire.errors import InputError
@@ -65,7 +65,8 @@ def _only_navigation(page: str, body: str) -> bool:
     except (etree.ParserError, ValueError):
         return False
     found: set[str] = set()
-    for el in root.xpath(_NAVIGATION):
+    # Element steps only (no text(), no @attribute) in _NAVIGATION: the XPath yields elements.
+    for el in cast("list[lxml_html.HtmlElement]", root.xpath(_NAVIGATION)):
         found.add(_folded(el.text_content()))
         found.update(map(_folded, el.itertext()))
     return all(_folded(line) in found for line in body.split("\n") if line.strip())

@@ -191,8 +191,8 @@ def _report(comparison: Comparison) -> list[str]:
         out.append('<p class="meta">none found</p>')
     for speaker in view.quotes():
         out.append(f'<h4 class="speaker">{esc(speaker.speaker)}</h4>')
-        for item in speaker.items:
-            for k, quote in enumerate(item):
+        for same_words in speaker.items:  # one quote, as each article that has it words it
+            for k, quote in enumerate(same_words):
                 article = comparison.article(quote.article_id)
                 out.append(f'<blockquote class="{"same" if k else "first"}"{_dir_attrs(article.language, quote.text)}>'
                            f'<span class="lang" dir="ltr">[{esc(article.language or "?")}] L{quote.line}</span> '

@@ -112,8 +112,8 @@ def _report(comparison: Comparison) -> list[str]:
         out += ["*(none found)*", ""]
     for speaker in view.quotes():
         out += [f"**{escape(speaker.speaker)}**", ""]
-        for item in speaker.items:
-            for k, quote in enumerate(item):
+        for same_words in speaker.items:  # one quote, as each article that has it words it
+            for k, quote in enumerate(same_words):
                 language = escape(comparison.article(quote.article_id).language or "?")
                 text = f"({language}, {escape(quote.article_id)} L{quote.line}) “{escape(quote.text)}”"
                 out.append(f"- {text}" if k == 0 else f"  - same words: {text}")

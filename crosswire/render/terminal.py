@@ -200,8 +200,8 @@ def _report(out: _Out, comparison: Comparison) -> None:
     out.header("Quotes by speaker" + ("" if report.quotes else ": none found"))
     for speaker in view.quotes():
         out.para(speaker.speaker, indent="  ")
-        for item in speaker.items:
-            for k, quote in enumerate(item):
+        for same_words in speaker.items:  # one quote, as each article that has it words it
+            for k, quote in enumerate(same_words):
                 article = comparison.article(quote.article_id)
                 head = f"    {'•' if k == 0 else '='} {_lang_tag(article)} L{quote.line} "
                 out.para(f"“{quote.text}”", indent=head, hanging=" " * 8)

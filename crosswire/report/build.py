@@ -171,9 +171,9 @@ def _facts(comparison: Comparison, columns: list[str]) -> list[Fact]:
         link_scores.setdefault(groups.find(node), []).extend(values)
     rows = []
     for root, cells in members.items():
-        values = link_scores.get(root)
+        linked = link_scores.get(root)
         rows.append(Fact(0, {aid: cells[aid] for aid in columns if aid in cells},
-                         sum(values) / len(values) if values else None))
+                         sum(linked) / len(linked) if linked else None))
     ordered = _order(rows, columns, comparison)
     for n, fact in enumerate(ordered):
         fact.id = n
