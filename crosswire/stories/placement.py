@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -59,13 +59,26 @@ def index_path(store: StoreProtocol) -> Path:
 
 
 def open_index(store: StoreProtocol, dim: int, embedder: str) -> VectorIndex:
-    """The store's ANN index, brought up to date with the store (it is only a cache of it)."""
+    """The store's ANN index, brought up to date with the store (it is only a cache of it).
+
+    The file is used only when its stamp says it holds this store's rows: the same
+    store id (another store at the same path has another), and the same article at
+    its highest key (a store restored from a backup may have given that id to
+    another). Otherwise, or without a stamp (saved by crosswire before stamps), it
+    is rebuilt from the store.
+    """
     index = VectorIndex(dim, index_path(store))
-    if len(index) > store.count():
-        index = VectorIndex(dim)  # stale beyond repair (store replaced): rebuild in memory
+    if len(index) and index.saved_stamp != index_stamp(store, index.max_key()):
+        index = VectorIndex(dim)  # another store's rows, or not only this one's: rebuild in memory
         index.path = index_path(store)
+    index.stamp = lambda: index_stamp(store, index.max_key())
     catch_up(index, store, embedder)
     return index
+
+
+def index_stamp(store: StoreProtocol, max_key: int) -> dict[str, Any]:
+    """What identifies the rows of an index whose highest key is ``max_key`` (see ``open_index``)."""
+    return {"store": store.store_id(), "max_key": max_key, "max_key_hash": store.hash_of(max_key) if max_key else None}
 
 
 def catch_up(index: VectorIndex, store: StoreProtocol, embedder: str) -> int:
