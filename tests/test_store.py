@@ -325,3 +325,10 @@ def test_every_store_has_an_id_of_its_own(tmp_path: Path) -> None:
         assert first is not None and len(first) == 32 and first != b.store_id()
     with Store(tmp_path / "a.db") as again:
         assert again.store_id() == first
+
+
+def test_a_sqlite_without_fts5_is_named_as_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("crosswire.store.words.fts5_available", lambda: False)
+    with pytest.raises(StoreError, match=r"has no FTS5, which the store's text index needs"):
+        Store(tmp_path / "no-fts5.db")
+    assert pragma(tmp_path / "no-fts5.db", "user_version") == 3  # migration 4 rolled back, whole

@@ -8,12 +8,14 @@ trigram index: FTS5's own ``trigram`` tokenizer is one, but only SQLite 3.34 and
 later have it, and a store made without it had another schema. So the trigrams
 are made in Python and handed to FTS5's ``ascii`` tokenizer, which every FTS5
 has, as tokens in text order: the index and its answers are the same on every
-SQLite (migration 4).
+SQLite (migration 4). FTS5 itself is needed: Python's own builds and the
+common system ones (Debian, Fedora, Homebrew, conda) have it; a store refuses
+to open, saying so, where it is missing.
 
 * A token is three characters of the searchable text. The ``ascii`` tokenizer
   splits on ASCII characters that are not letters or digits (and folds ASCII
   capitals, which casefolded text has none of), so those are written as private
-  use characters (``_ESCAPED``): U+F0000 plus their code.
+  use characters: U+F0000 plus their code (``_LOOKUP``).
 * A word of three characters or more is the phrase of its trigrams, which
   matches exactly where the word is a substring.
 * A word of one or two characters is any indexed trigram that begins with it,
@@ -26,6 +28,7 @@ SQLite (migration 4).
 from __future__ import annotations
 
 import sqlite3
+from typing import Callable
 
 import numpy as np
 
@@ -77,8 +80,8 @@ def _escaped(text: str) -> str:
 def trigrams(text: str) -> str:
     """Every trigram of ``text`` in order, escaped, one space between: what the index is given.
 
-    In numpy, as one array of (three characters, a space) rows: a Python loop over
-    the characters cost ~3 ms an article, this ~0.1 ms.
+    In numpy, as one array of (three characters, a space) rows: ten times faster than
+    slicing the string in Python (0.36 ms against 3.7 ms for an NTREX document).
     """
     codes = _codes(text)
     if len(codes) < 3:
@@ -137,7 +140,7 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def contains_all(words: list[str]):  # -> Callable[[str | None, str | None], int]
+def contains_all(words: list[str]) -> Callable[[str | None, str | None], int]:
     """The SQL function that checks words in Python: case-insensitive in every script (SQL LIKE folds ASCII only)."""
     def check(title: str | None, text: str | None) -> int:
         haystack = searchable(title, text)
