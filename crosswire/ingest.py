@@ -19,7 +19,8 @@ from crosswire.article import Article
 from crosswire.errors import CrosswireError
 from crosswire.limits import Limits
 from crosswire.readers.files import iter_articles
-from crosswire.store.sqlite import Store, content_hash
+from crosswire.store.base import StoreProtocol
+from crosswire.store.sqlite import content_hash
 from crosswire.stories.neighbours import VectorIndex
 from crosswire.stories.placement import StoryAssigner, StoryOptions, open_index
 
@@ -44,7 +45,7 @@ Progress = Callable[[IngestReport], None]
 SAVE_EVERY_SECONDS = 60.0
 
 
-def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, pipeline: Pipeline,
+def ingest_articles(articles: Iterable[Article | CrosswireError], store: StoreProtocol, pipeline: Pipeline,
                     options: StoryOptions = StoryOptions(), batch_size: int = 32,
                     progress: Progress | None = None, index: VectorIndex | None = None) -> IngestReport:
     """Analyse, store and place each article; ``index``: the story index, kept open by the caller.
@@ -118,7 +119,7 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: Store, 
     return report
 
 
-def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline: Pipeline,
+def ingest_paths(paths: Iterable[str | Path], store: StoreProtocol, pipeline: Pipeline,
                  options: StoryOptions = StoryOptions(), progress: Progress | None = None,
                  limits: Limits = Limits()) -> IngestReport:
     """``limits`` bounds the files read (the pipeline's own bound the articles)."""

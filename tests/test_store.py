@@ -83,8 +83,9 @@ def test_a_store_of_schema_1_upgrades_in_place(tmp_path: Path, hash_pipeline: Pi
         assert index_state(store) == expected_state(store)
         assert [s.to_dict() for s in list_stories(store)] == listing
         assert [s.to_dict() for s in list_stories(store, text="ΟΔΥΣΣΕΑΣ", language="el")] == greek != []
-        with store.transaction():  # and it is kept from then on
-            store.db.execute("UPDATE articles SET story_id = 1 WHERE story_id IS NULL")
+        with store.transaction():  # and it is kept from then on, by the store's writes
+            for row in [r[0] for r in store.db.execute("SELECT id FROM articles WHERE story_id IS NULL")]:
+                store.set_story(row, 1)
         assert index_state(store) == expected_state(store)
     assert pragma(path, "user_version") == len(MIGRATIONS)
 
@@ -261,3 +262,73 @@ def test_an_unreadable_store_is_one_error(tmp_path: Path) -> None:
             Store(path)
     finally:
         path.chmod(0o644)
+
+
+# --- what the store keeps beside the articles ---------------------------------------------------------
+
+def _tables_read(store: Store, call) -> set[str]:  # type: ignore[no-untyped-def]
+    """The tables SQLite reads while ``call`` runs (its authorizer is asked for every column read)."""
+    read: set[str] = set()
+
+    def authorize(action: int, table: str | None, *_: object) -> int:
+        if action == sqlite3.SQLITE_READ and table:
+            read.add(table)
+        return sqlite3.SQLITE_OK
+
+    store.db.set_authorizer(authorize)
+    try:
+        call()
+    finally:
+        store.db.set_authorizer(None)
+    return read
+
+
+def _made_by(article: Article, name: str, n: int) -> Article:
+    article.embedder, article.title = name, f"{name} {n}"  # another title: another content hash
+    return article
+
+
+def test_the_embedders_are_known_without_reading_the_articles(tmp_path: Path, nb_article: Article,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept by add_article; a store of schema 3 gets them from its rows once, when migrated."""
+    path = tmp_path / "mixed.db"
+    monkeypatch.setattr("crosswire.store.sqlite.MIGRATIONS", MIGRATIONS[:3])
+    with Store(path) as old, old.transaction():
+        for n, name in enumerate(["b.v1", "a.v1", "b.v1"]):
+            old.add_article(_made_by(nb_article, name, n))
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert store.embedders() == ["b.v1", "a.v1"]  # in the order they came, as reading the rows gave them
+        with store.transaction():
+            store.add_article(_made_by(nb_article, "c.v1", 3))
+            store.add_article(_made_by(nb_article, "a.v1", 4))
+        assert _tables_read(store, store.embedders) == {"embedders"}
+        assert store.embedders() == ["b.v1", "a.v1", "c.v1"]
+    with Store(tmp_path / "empty.db") as empty:
+        assert empty.embedders() == [] and empty.embedder() is None
+
+
+def test_many_ids_are_read_in_chunks(tmp_path: Path, nb_article: Article) -> None:
+    """More ids than SQLite takes parameters in one statement (32,766 by default, 999 before 3.32)."""
+    with Store(tmp_path / "many.db") as store:
+        with store.transaction():
+            rows = [store.add_article(_made_by(nb_article, nb_article.embedder or "", n)) for n in range(3)]
+        wanted = [rows[2], *range(10_000, 110_000), rows[0], rows[2]]
+        assert [a.meta["store_id"] for a in store.articles(wanted)] == [rows[2], rows[0], rows[2]]
+        assert sorted(store.analyses(list(range(1, 100_000)))) == rows
+        assert store.stories_of(list(range(1, 100_000))) == {}
+
+
+def test_every_store_has_an_id_of_its_own(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        first = a.store_id()
+        assert first is not None and len(first) == 32 and first != b.store_id()
+    with Store(tmp_path / "a.db") as again:
+        assert again.store_id() == first
+
+
+def test_a_sqlite_without_fts5_is_named_as_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("crosswire.store.words.fts5_available", lambda: False)
+    with pytest.raises(StoreError, match=r"has no FTS5, which the store's text index needs"):
+        Store(tmp_path / "no-fts5.db")
+    assert pragma(tmp_path / "no-fts5.db", "user_version") == 3  # migration 4 rolled back, whole

@@ -1,6 +1,8 @@
-"""Streaming story assignment honours the time window: a story goes quiet after it."""
+"""Streaming story assignment honours the time window: a story goes quiet after it; the nearest-neighbour
+index file is used only for the store it was saved for."""
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -10,8 +12,8 @@ from crosswire.analysis.pipeline import Pipeline
 from crosswire.article import Article
 from crosswire.ingest import ingest_articles
 from crosswire.store.sqlite import Store
-from crosswire.stories.neighbours import VectorIndex, centre
-from crosswire.stories.placement import StoryAssigner, StoryOptions, catch_up
+from crosswire.stories.neighbours import VectorIndex, centre, stamp_path
+from crosswire.stories.placement import StoryAssigner, StoryOptions, catch_up, index_path, open_index
 
 
 def _reports(seeds_dir: Path, dates: list[str]) -> list[Article]:
@@ -73,3 +75,93 @@ def test_the_assigner_reads_stories_as_they_come_up(tmp_path: Path, seeds_dir: P
         story, joined = assigner.assign(second, store.add_article(second))
     assert joined and story == store.article(row).meta["story_id"]
     assert assigner.last_seen[story] == datetime(2025, 3, 10, 8, tzinfo=timezone.utc)
+
+
+# --- the index file is checked against the store it belongs to ------------------------------------
+
+TEXTS = ["A volcano erupted on the Reykjanes peninsula on Tuesday night.", "The central bank raised its rate by a quarter point.",
+         "Floods closed the main road between the two northern towns.", "The orchestra played a new symphony to a full hall.",
+         "Farmers protested against the new rules on fertiliser.", "A rare comet will be visible in the south this week.",
+         "The city opened a library in the old railway station.", "Negotiators agreed on a ceasefire after long talks."]
+
+
+def _fill(store: Store, pipeline: Pipeline, texts: list[str]) -> None:
+    with store.transaction():
+        for n, text in enumerate(texts):
+            store.add_article(pipeline(Article(id=f"t{n}", text=text, source=f"t{n}.txt", language="en",
+                                               language_given=True)))
+
+
+def _holds_this_store(index: VectorIndex, store: Store, name: str) -> bool:
+    """Whether each article of the store is its own nearest neighbour in the index, at similarity ~1."""
+    for ids, vectors, languages in store.iter_vectors():
+        for key, vector in zip(ids.tolist(), centre(vectors, languages, name)):
+            found, similarity = index.search(vector, 1)
+            if found.tolist() != [key] or similarity[0] < 0.99:
+                return False
+    return len(index) == store.count()
+
+
+def _copy_index(source: Path, target: Path) -> None:
+    for end in (".usearch", ".usearch.json"):
+        shutil.copyfile(source.with_name(source.name + end), target.with_name(target.name + end))
+
+
+def test_an_index_file_of_another_store_is_rebuilt(tmp_path: Path, hash_pipeline: Pipeline) -> None:
+    """A different store, larger than the one the file was saved for, gets its own vectors, not the
+    stale ones under the same row ids (the index used to be checked by its size only)."""
+    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    with Store(tmp_path / "a.db") as small:
+        _fill(small, hash_pipeline, TEXTS[:3])
+        index = open_index(small, 256, name)
+        index.save()
+        assert _holds_this_store(VectorIndex(256, index_path(small)), small, name)
+    with Store(tmp_path / "b.db") as large:
+        _fill(large, hash_pipeline, TEXTS[3:])
+        _copy_index(tmp_path / "a.db", tmp_path / "b.db")  # the same index file, beside another store
+        stale = VectorIndex(256, index_path(large))
+        assert len(stale) == 3 < large.count() and not _holds_this_store(stale, large, name)
+        index = open_index(large, 256, name)
+        assert _holds_this_store(index, large, name)
+        index.save()
+        assert _holds_this_store(open_index(large, 256, name), large, name)  # and its own file is kept
+    with Store(tmp_path / "a.db") as small:  # the first store, given the other's file back
+        _copy_index(tmp_path / "b.db", tmp_path / "a.db")
+        assert _holds_this_store(open_index(small, 256, name), small, name)
+
+
+def test_an_index_file_ahead_of_a_restored_store_is_rebuilt(tmp_path: Path, hash_pipeline: Pipeline) -> None:
+    """The same store (the same id) restored from a backup, then given other articles under the ids
+    the index file already holds: the article at the file's highest key is not the one it saved."""
+    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        _fill(store, hash_pipeline, TEXTS[:2])
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(path, tmp_path / "backup.db")
+    with Store(path) as store:
+        _fill(store, hash_pipeline, TEXTS[2:4])
+        open_index(store, 256, name).save()
+    shutil.copyfile(tmp_path / "backup.db", path)
+    with Store(path) as store:
+        _fill(store, hash_pipeline, TEXTS[4:7])  # rows 3 and 4 again, and 5, other articles
+        kept = VectorIndex(256, index_path(store))
+        assert kept.saved_stamp is not None and kept.saved_stamp["store"] == store.store_id()
+        assert _holds_this_store(open_index(store, 256, name), store, name)
+
+
+def test_an_index_file_without_its_stamp_is_rebuilt_and_a_matching_one_kept(tmp_path: Path,
+                                                                            hash_pipeline: Pipeline) -> None:
+    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    with Store(tmp_path / "s.db") as store:
+        _fill(store, hash_pipeline, TEXTS[:3])
+        open_index(store, 256, name).save()
+        assert len(VectorIndex(256, index_path(store))) == 3
+        kept = open_index(store, 256, name)
+        assert kept.unsaved == 0  # loaded from its file, nothing added
+        kept.save()
+        kept.save()  # saved again and again (the server's writer): still stamped
+        assert open_index(store, 256, name).unsaved == 0
+        stamp_path(index_path(store)).unlink()  # as crosswire saved it before stamps
+        rebuilt = open_index(store, 256, name)
+        assert rebuilt.unsaved == 3 and _holds_this_store(rebuilt, store, name)

@@ -26,23 +26,29 @@ from crosswire.stories.view import (
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
 
 
-@pytest.fixture
-def store(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> Store:
+def build(path: Path, seeds_dir: Path, pipeline: Pipeline,
+          february: tuple[str, str] = ("2025-02-01", "2025-02-02T10:00:00Z")) -> Store:
     """Story 1: the seeds (ar 06:00, nb 08:00 on 2025-03-10, no titles); story 2: an English
-    (titled, BBC) and a German article of February; story 3: one undated article."""
+    (titled, BBC) and a German article, published on ``february``; story 3: one undated article."""
     ar, nb = (read_path(seeds_dir / f"{lang}_rutte_ishiba.txt").articles[0] for lang in ("ar", "nb"))
     ar.published, nb.published = "2025-03-10T06:00:00Z", "2025-03-10T09:00:00+01:00"
     sample = {a.id: a for a in read_path(SAMPLE).articles}
     en, de = sample["bbc.381790.eng"], sample["bbc.381790.deu"]
-    en.title, en.outlet, en.published = "Welsh AMs fret over 'muppets'", "BBC", "2025-02-01"
-    de.outlet, de.published = None, "2025-02-02T10:00:00Z"
+    en.title, en.outlet, en.published = "Welsh AMs fret over 'muppets'", "BBC", february[0]
+    de.outlet, de.published = None, february[1]
     undated = sample["nytimes.184853.eng"]
-    store = Store(tmp_path / "stories.db")
+    store = Store(path)
     with store.transaction():
         for group in ([ar, nb], [en, de], [undated]):
             story = store.new_story("by-hand")
             for article in group:
-                store.add_article(hash_pipeline(article), story)
+                store.add_article(pipeline(article), story)
+    return store
+
+
+@pytest.fixture
+def store(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> Store:
+    store = build(tmp_path / "stories.db", seeds_dir, hash_pipeline)
     yield store
     store.close()
 
@@ -104,10 +110,11 @@ def test_the_page_names_an_article_as_the_story_list_does() -> None:
     assert json.loads(done.stdout) == [source_label(*case) for case in cases]
 
 
-def test_ties_on_time_go_to_the_bigger_story(store: Store) -> None:
-    with store.transaction():
-        store.db.execute("UPDATE articles SET published = '2025-03-10T08:00:00Z' WHERE story_id = 2")
-    assert ids(list_stories(store))[1:] == [2, 1]
+def test_ties_on_time_go_to_the_bigger_story(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> None:
+    # Story 2 last seen when story 1 is (2025-03-10T08:00Z) and as big: then the newer story first.
+    tied = ("2025-03-10T08:00:00Z", "2025-03-10T08:00:00Z")
+    with build(tmp_path / "tied.db", seeds_dir, hash_pipeline, tied) as store:
+        assert ids(list_stories(store))[1:] == [2, 1]
 
 
 def test_the_headline_is_the_earliest_articles_unless_the_reader_has_one(store: Store) -> None:

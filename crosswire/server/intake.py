@@ -24,6 +24,7 @@ from crosswire.ingest import ingest_articles
 from crosswire.readers.jsonl import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
 from crosswire.server.errors import ApiError, busy, is_busy
 from crosswire.server.state import ServerState
+from crosswire.store.base import StoreProtocol
 from crosswire.store.sqlite import content_hash
 
 JSON_TYPES = {"application/json"}
@@ -143,8 +144,5 @@ def store_articles(state: ServerState, items: list[Article | CrosswireError]) ->
         return outcomes
 
 
-def _story_of(store: Any, row: int | None) -> int | None:
-    if row is None:
-        return None
-    found = store.db.execute("SELECT story_id FROM articles WHERE id = ?", (row,)).fetchone()
-    return found[0] if found else None
+def _story_of(store: StoreProtocol, row: int | None) -> int | None:
+    return None if row is None else store.stories_of([row]).get(row)

@@ -26,8 +26,9 @@ from crosswire.server.errors import ApiError
 from crosswire.server.intake import parse_body, store_queued
 from crosswire.server.openapi import document
 from crosswire.server.state import ServerState
+from crosswire.store.base import StoreProtocol
 from crosswire.stories.view import count_stories, list_stories, parse_when, story_comparison, story_members_key
-from crosswire.times import parse_time
+from crosswire.times import NEVER
 
 ID = re.compile(r"[0-9]{1,15}")
 LANG = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*")
@@ -126,20 +127,16 @@ def comparison_dict(comparison: Comparison, report: Report) -> dict[str, Any]:
     return {**comparison.to_dict(), "report": report.to_dict()}
 
 
-def timelines(store: Any, story_ids: list[int], most: int = 30) -> dict[int, list[dict[str, Any]]]:
+def timelines(store: StoreProtocol, story_ids: list[int], most: int = 30) -> dict[int, list[dict[str, Any]]]:
     """Articles per day for each story, over its span: ``[{"day": "2025-03-10", "count": 2}, ...]``.
 
     A span longer than ``most`` days is shown in ``most`` equal slots, each named by its first day.
+    An article is counted on the day it was seen (published, else ingested).
     """
     when: dict[int, list[date]] = defaultdict(list)
-    for start in range(0, len(story_ids), 500):  # SQLite caps the number of parameters
-        chunk = story_ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in store.db.execute(f"SELECT story_id, published, ingested_at FROM articles "
-                                    f"WHERE story_id IN ({marks})", chunk):
-            stamp = parse_time(row["published"]) or parse_time(row["ingested_at"])
-            if stamp is not None:
-                when[row["story_id"]].append(stamp.astimezone(timezone.utc).date())
+    for member in store.members_of(story_ids):
+        if member.seen != NEVER:  # neither date readable: not on the timeline
+            when[member.story_id].append(member.seen.astimezone(timezone.utc).date())
     out: dict[int, list[dict[str, Any]]] = {}
     for story_id, days in when.items():
         first, span = min(days), (max(days) - min(days)).days + 1
@@ -156,7 +153,7 @@ def make_routes(state: ServerState) -> list[Route]:
 
     def health(request: Request) -> Response:
         store = state.store()
-        stories = store.db.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0]
+        stories = store.story_count()
         return json_response(json_bytes({
             "status": "ok", "version": __version__, "articles": store.count(), "stories": stories,
             "embedder": state.embedder, "writes_need_token": bool(state.options.token),

@@ -18,7 +18,6 @@ cached answer is never served after the store changed.
 """
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from typing import Any, Callable
 
 from crosswire.analysis.pipeline import Pipeline, default_pipeline
 from crosswire.limits import Limits
-from crosswire.store.sqlite import Store
+from crosswire.store.sqlite import DataVersion, Store
 from crosswire.stories.neighbours import VectorIndex
 from crosswire.stories.placement import catch_up, open_index
 
@@ -88,9 +87,8 @@ class ServerState:
         self._index: VectorIndex | None = None
         self._index_version: int | None = None  # the writer's data_version when the index was last caught up
         self._building: dict[object, threading.Lock] = {}
-        # The watcher only reads PRAGMA data_version; guarded, since any thread may ask.
-        self._watch = sqlite3.connect(str(self.path), check_same_thread=False)
-        self._watch_lock = threading.Lock()
+        # The watcher only reads the store's version, on a connection that never writes; any thread may ask.
+        self._watch = DataVersion(self.path)
 
     def store(self) -> Store:
         """This thread's connection to the store."""
@@ -122,8 +120,7 @@ class ServerState:
         return self._index
 
     def version(self) -> int:
-        with self._watch_lock:
-            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+        return self._watch()
 
     def pipeline(self) -> Pipeline:
         """The analysis pipeline, loaded on the first write (reads never need the model)."""
@@ -162,5 +159,4 @@ class ServerState:
             for store in self._stores:
                 store.close()
             self._stores.clear()
-        with self._watch_lock:
-            self._watch.close()
+        self._watch.close()

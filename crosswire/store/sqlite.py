@@ -1,73 +1,43 @@
 """The local store: one SQLite file holding articles, their analysis, vectors and stories.
 
 Disciplines (after sqlite-utils and llm): numbered migrations, each in its own
-transaction, tracked in ``PRAGMA user_version``; WAL so readers never block the
-one writer; vectors as float32 BLOBs with the versioned name of the embedder
-that made them; a content hash so that storing the same article twice is a
-no-op. A file that is not ours (another application's database, or not SQLite
-at all) is refused and never written to.
+transaction, tracked in ``PRAGMA user_version`` (``migrations.py``); WAL so
+readers never block the one writer; vectors as float32 BLOBs with the versioned
+name of the embedder that made them; a content hash so that storing the same
+article twice is a no-op. A file that is not ours (another application's
+database, or not SQLite at all) is refused and never written to.
 
 Beside the articles the store keeps the story index that listing stories reads
-(``storyindex.py``, migration 2), maintained by triggers within each write.
+(``listing.py``), the embedders of its vectors and a random id of its own; each
+write method keeps them within the caller's transaction. The questions about
+stories are asked in ``queries.py``. ``Store`` implements ``base.StoreProtocol``.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import sqlite3
+import threading
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
 from crosswire.article import Article, Line, Sentence
 from crosswire.errors import CrosswireError
-from crosswire.store import listing as storyindex
+from crosswire.store import listing, listing_v2
+from crosswire.store.base import StoreProtocol, Vectors
+from crosswire.store.migrations import KEPT_IN_PYTHON, MIGRATIONS, Unsupported
+from crosswire.store.queries import StoryQueries, id_chunks, marks
+from crosswire.times import seen, to_micros
+
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "DataVersion", "Store", "StoreError", "content_hash", "id_chunks"]
 
 APPLICATION_ID = 0x43525357  # "CRSW": marks a SQLite file as a crosswire store
 
-MIGRATIONS: list[list[str]] = [
-    [  # 1: articles and stories
-        """CREATE TABLE stories (
-            id INTEGER PRIMARY KEY,
-            clusterer TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE articles (
-            id INTEGER PRIMARY KEY,
-            ext_id TEXT NOT NULL,
-            content_hash TEXT NOT NULL UNIQUE,
-            source TEXT, title TEXT, url TEXT, outlet TEXT, author TEXT,
-            published TEXT,
-            language TEXT,
-            text TEXT NOT NULL,
-            analysis TEXT NOT NULL,
-            embedder TEXT NOT NULL,
-            dim INTEGER NOT NULL,
-            vector BLOB NOT NULL,
-            sentence_vectors BLOB NOT NULL,
-            story_id INTEGER REFERENCES stories(id),
-            ingested_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX articles_story ON articles(story_id)",
-        "CREATE INDEX articles_published ON articles(published)",
-        "CREATE INDEX articles_language ON articles(language)",
-    ],
-    storyindex.migration(),  # 2: what listing stories needs, kept by triggers (storyindex.py)
-    [  # 3: the opening of each article embedded as one input (stages/embed.py); NULL for older rows
-        "ALTER TABLE articles ADD COLUMN text_vector BLOB",
-    ],
-]
-
-
-
-def id_chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    """Ids in chunks small enough for one ``IN (?, ...)``: SQLite caps the number of parameters."""
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 class StoreError(CrosswireError):
     """The database file cannot be used (corrupt, foreign, or from a newer crosswire)."""
@@ -86,22 +56,11 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass
-class StoredArticle:
-    """The light columns of an article, for listings and clustering (no text, no vectors)."""
-
-    id: int
-    ext_id: str
-    title: str | None
-    outlet: str | None
-    published: str | None
-    language: str | None
-    story_id: int | None
-
-
-class Store:
+class Store(StoryQueries):
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self._text_vector_column: bool | None = None
+        self._by_triggers = False  # the story index kept by listing_v2's triggers: a store left at schema 2 or 3
+        self._store_id: str | None = None
         self.path = Path(path)
         self._check_path(create)
         try:
@@ -118,14 +77,13 @@ class Store:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
-            # The story index's triggers call functions this connection registers, so they must
-            # run where SQLite is built to distrust functions named in a schema. Safe: every
-            # function crosswire registers is pure (no files, no side effects).
-            self.db.execute("PRAGMA trusted_schema = ON")
-            # So that a row deleted by INSERT OR REPLACE leaves the story index too.
-            self.db.execute("PRAGMA recursive_triggers = ON")
-            storyindex.register(self.db)
+            if self._version() < KEPT_IN_PYTHON:
+                self._legacy_triggers()
             self._migrate()
+            self._by_triggers = self._version() < KEPT_IN_PYTHON  # only where MIGRATIONS is cut short (tests, benches)
+        except Unsupported as exc:
+            self.db.close()
+            raise StoreError(str(self.path), str(exc)) from exc
         except BaseException as exc:
             # Closed at once, not at garbage collection: a refused file keeps no handle, -wal or -shm.
             self.db.close()
@@ -175,8 +133,20 @@ class Store:
                 raise StoreError(str(self.path), "is a SQLite database of another application; refusing to touch it")
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
+    def _version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _legacy_triggers(self) -> None:
+        """What listing_v2's triggers need: the store is at schema 2 or 3, or will be on its way to 4."""
+        # The triggers call functions this connection registers, so they must run where SQLite is
+        # built to distrust functions named in a schema. Safe: both functions are pure.
+        self.db.execute("PRAGMA trusted_schema = ON")
+        # So that a row deleted by INSERT OR REPLACE leaves the story index too.
+        self.db.execute("PRAGMA recursive_triggers = ON")
+        listing_v2.register(self.db)
+
     def _check_version(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = self._version()
         if version > len(MIGRATIONS):
             raise StoreError(str(self.path), f"was written by a newer crosswire (schema {version}); upgrade crosswire")
 
@@ -186,7 +156,7 @@ class Store:
         Checked before anything is written (the journal mode included): a file that claims to
         be ours but is not what we made is refused untouched, not half-used.
         """
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = self._version()
         if version == 0:
             return  # a new store (or one claimed just now): the migrations create everything
         names = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -197,7 +167,7 @@ class Store:
 
     def _migrate(self) -> None:
         self._check_version()
-        if self.db.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+        if self._version() >= len(MIGRATIONS):
             # Up to date (versions only grow): no write transaction, so a connection that only reads
             # opens at once while another process holds the writer (an ingest, a recluster).
             return
@@ -205,11 +175,14 @@ class Store:
             # The version is read again inside each write transaction: another process may be
             # migrating the same store at this moment (two ingests starting on a new file).
             with self.transaction():
-                version = self.db.execute("PRAGMA user_version").fetchone()[0]
+                version = self._version()
                 if version >= len(MIGRATIONS):
                     return
-                for statement in MIGRATIONS[version]:
-                    self.db.execute(statement)
+                for step in MIGRATIONS[version]:
+                    if isinstance(step, str):
+                        self.db.execute(step)
+                    else:
+                        step(self.db)
                 self.db.execute(f"PRAGMA user_version = {version + 1}")
 
     @contextmanager
@@ -237,6 +210,11 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
         return row[0] if row else None
 
+    def hash_of(self, row_id: int) -> str | None:
+        """The content hash of a stored article (None when there is no such row)."""
+        row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (row_id,)).fetchone()
+        return row[0] if row else None
+
     def add_article(self, article: Article, story_id: int | None = None, digest: str | None = None) -> int:
         """Insert an analysed article; the caller holds the transaction. Returns its row id.
 
@@ -245,6 +223,7 @@ class Store:
         if article.vector is None or not article.sentences:
             raise CrosswireError(article.source, "article has not been analysed")
         vectors = np.stack([s.vector for s in article.sentences]).astype(np.float32)
+        now = _now()
         analysis = {
             "lines": [[line.number, line.furniture] for line in article.lines if line.furniture],
             "sentences": [[s.line, s.text, s.language, s.furniture] for s in article.sentences],
@@ -257,13 +236,18 @@ class Store:
             "published": article.published, "language": article.language, "text": article.text,
             "analysis": json.dumps(analysis, ensure_ascii=False), "embedder": article.embedder,
             "dim": int(vectors.shape[1]), "vector": article.vector.astype(np.float32).tobytes(),
-            "sentence_vectors": vectors.tobytes(), "story_id": story_id, "ingested_at": _now(),
+            "sentence_vectors": vectors.tobytes(), "story_id": story_id, "ingested_at": now,
         }
         if article.text_vector is not None and self._has_text_vector():
             values["text_vector"] = article.text_vector.astype(np.float32).tobytes()
-        cur = self.db.execute(f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        cur = self.db.execute(f"INSERT INTO articles ({', '.join(values)}) VALUES ({marks(list(values))})",
                               tuple(values.values()))
-        return int(cur.lastrowid)
+        row_id = int(cur.lastrowid or 0)
+        if not self._by_triggers:
+            listing.add(self.db, row_id, story_id, article.language,
+                        to_micros(seen(article.published, now)), article.title, article.text)
+            self.db.execute("INSERT OR IGNORE INTO embedders (name) VALUES (?)", (article.embedder,))
+        return row_id
 
     def _has_text_vector(self) -> bool:
         """Whether the articles table has the opening vector (schema 3). Always, once the store is
@@ -279,18 +263,29 @@ class Store:
         return _to_article(row)
 
     def articles(self, row_ids: list[int]) -> list[Article]:
-        if not row_ids:
-            return []
-        marks = ",".join("?" * len(row_ids))
-        rows = {r["id"]: r for r in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", row_ids)}
+        """The stored articles of these ids, in the order given (ids with no article left out)."""
+        rows: dict[int, sqlite3.Row] = {}
+        for chunk in id_chunks(list(dict.fromkeys(row_ids))):
+            rows.update((r["id"], r) for r in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks(chunk)})",
+                                                             chunk))
         return [_to_article(rows[i]) for i in row_ids if i in rows]
+
+    def analyses(self, row_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The stored analysis (lines, sentences, meta) of each of these articles, as JSON objects."""
+        found: dict[int, dict[str, Any]] = {}
+        for chunk in id_chunks(row_ids):
+            for row in self.db.execute(f"SELECT id, analysis FROM articles WHERE id IN ({marks(chunk)})", chunk):
+                found[row[0]] = json.loads(row[1])
+        return found
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def embedders(self) -> list[str]:
-        """Every embedder with vectors in the store (reads the whole table: to report a mixed store)."""
-        return [r[0] for r in self.db.execute("SELECT DISTINCT embedder FROM articles")]
+        """Every embedder with vectors in the store, the first one first (to report a mixed store)."""
+        if self._by_triggers:  # a store left at an older schema has no table of them: the rows tell
+            return [r[0] for r in self.db.execute("SELECT DISTINCT embedder FROM articles")]
+        return [r[0] for r in self.db.execute("SELECT name FROM embedders ORDER BY rowid")]
 
     def embedder(self) -> str | None:
         """The embedder of the store's vectors, None when empty: every writer refuses to mix them
@@ -298,7 +293,12 @@ class Store:
         row = self.db.execute("SELECT embedder FROM articles ORDER BY id LIMIT 1").fetchone()
         return row[0] if row else None
 
-    def iter_vectors(self, after_id: int = 0, batch: int = 10_000) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
+    def dim(self) -> int | None:
+        """The dimension of the store's vectors, None when empty."""
+        row = self.db.execute("SELECT dim FROM articles LIMIT 1").fetchone()
+        return int(row[0]) if row else None
+
+    def iter_vectors(self, after_id: int = 0, batch: int = 10_000) -> Iterator[Vectors]:
         """(row ids, article vectors, languages) in id order, in batches: for (re)building indexes."""
         last = after_id
         while True:
@@ -312,11 +312,10 @@ class Store:
             yield ids, vecs, [r["language"] for r in rows]
             last = int(ids[-1])
 
-    def vectors_of(self, row_ids: list[int], batch: int = 500) -> Iterator[tuple[np.ndarray, np.ndarray, list[str | None]]]:
+    def vectors_of(self, row_ids: list[int], batch: int = 500) -> Iterator[Vectors]:
         """(row ids, article vectors, languages) of the given rows, in batches, as ``iter_vectors`` gives them."""
         for chunk in id_chunks(row_ids, batch):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT id, vector, language FROM articles WHERE id IN ({marks}) ORDER BY id",
+            rows = self.db.execute(f"SELECT id, vector, language FROM articles WHERE id IN ({marks(chunk)}) ORDER BY id",
                                    chunk).fetchall()
             if rows:
                 yield (np.array([r["id"] for r in rows], dtype=np.int64),
@@ -331,24 +330,70 @@ class Store:
         """Changes when another connection commits, never for this connection's own writes (PRAGMA data_version)."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
-    def light(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[StoredArticle]:
-        rows = self.db.execute(
-            f"SELECT id, ext_id, title, outlet, published, language, story_id FROM articles WHERE {where} ORDER BY id",
-            params,
-        )
-        return [StoredArticle(**dict(r)) for r in rows]
+    def store_id(self) -> str | None:
+        """The store's own random id (made by migration 4): what caches of it are checked against."""
+        if self._store_id is None and not self._by_triggers:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+            self._store_id = row[0] if row else None
+        return self._store_id
 
-    # -- stories -------------------------------------------------------------------------------
+    # -- backfills: what older crosswire versions did not store (stories/backfill.py) ----------
+
+    def missing_text_vectors(self, embedder: str) -> list[int]:
+        """The articles of this embedder stored without an opening vector, in id order."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE text_vector IS NULL AND embedder = ? ORDER BY id", (embedder,))]
+
+    def fill_text_vector(self, row_id: int, vector: np.ndarray) -> None:
+        """Store an article's opening vector where it is still missing (the caller holds the transaction)."""
+        # Only where still missing: another writer may have filled or replaced the row meanwhile.
+        self.db.execute("UPDATE articles SET text_vector = ? WHERE id = ? AND text_vector IS NULL",
+                        (np.asarray(vector, dtype=np.float32).tobytes(), row_id))
+
+    def set_meta(self, row_id: int, key: str, value: Any) -> None:
+        """Keep one entry of an article's analysis ``meta`` (the caller holds the transaction)."""
+        stored = self.db.execute("SELECT analysis FROM articles WHERE id = ?", (row_id,)).fetchone()
+        if stored is not None:
+            analysis = json.loads(stored[0])
+            analysis.setdefault("meta", {})[key] = value
+            self.db.execute("UPDATE articles SET analysis = ? WHERE id = ?",
+                            (json.dumps(analysis, ensure_ascii=False), row_id))
+
+    # -- stories (the questions about them: queries.py) -----------------------------------------
 
     def new_story(self, clusterer: str) -> int:
         cur = self.db.execute("INSERT INTO stories (clusterer, created_at) VALUES (?, ?)", (clusterer, _now()))
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def set_story(self, article_id: int, story_id: int) -> None:
+        """Put an article in a story (the caller holds the transaction)."""
         self.db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+        if not self._by_triggers:
+            listing.move(self.db, article_id, story_id)
 
-    def story_members(self, story_id: int) -> list[int]:
-        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,))]
+    def clear_stories(self) -> None:
+        """Forget every story, before a regrouping (the caller holds the transaction)."""
+        self.db.execute("UPDATE articles SET story_id = NULL")
+        if not self._by_triggers:
+            listing.clear(self.db)
+        self.db.execute("DELETE FROM stories")
+
+
+class DataVersion:
+    """``PRAGMA data_version`` of a store on a connection of its own that never writes: it changes
+    whenever any other connection (this process's or another's) commits. Any thread may ask."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 def _to_article(row: sqlite3.Row) -> Article:
@@ -370,3 +415,8 @@ def _to_article(row: sqlite3.Row) -> Article:
                      if "text_vector" in row.keys() and row["text_vector"] is not None else None),
         meta={**analysis.get("meta", {}), "store_id": row["id"], "story_id": row["story_id"]},
     )
+
+
+if TYPE_CHECKING:
+    def _implements(store: Store) -> StoreProtocol:  # mypy holds Store to the interface the rest of crosswire calls
+        return store

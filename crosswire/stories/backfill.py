@@ -10,32 +10,25 @@ an ingest beside it waits at most one batch.
 """
 from __future__ import annotations
 
-import json
-from typing import Callable
-
-import numpy as np
+from typing import Any, Callable
 
 from crosswire.analysis import profile
 from crosswire.analysis.embedders import Embedder
 from crosswire.analysis.stages.embed import opening
-from crosswire.store.sqlite import Store, id_chunks
+from crosswire.store.base import StoreProtocol
+from crosswire.store.queries import id_chunks
 
 
-def missing_text_vectors(store: Store, embedder: str) -> list[int]:
-    return [r[0] for r in store.db.execute(
-        "SELECT id FROM articles WHERE text_vector IS NULL AND embedder = ? ORDER BY id", (embedder,))]
+def missing_text_vectors(store: StoreProtocol, embedder: str) -> list[int]:
+    return store.missing_text_vectors(embedder)
 
 
-def store_profile(store: Store, row: int, made: dict) -> None:
+def store_profile(store: StoreProtocol, row: int, made: dict[str, Any]) -> None:
     """Keep an article's profile in its stored analysis; the caller holds the transaction."""
-    stored = store.db.execute("SELECT analysis FROM articles WHERE id = ?", (row,)).fetchone()
-    if stored is not None:
-        analysis = json.loads(stored[0])
-        analysis.setdefault("meta", {})[profile.META_KEY] = made
-        store.db.execute("UPDATE articles SET analysis = ? WHERE id = ?", (json.dumps(analysis, ensure_ascii=False), row))
+    store.set_meta(row, profile.META_KEY, made)
 
 
-def fill_text_vectors(store: Store, model: Embedder, batch: int = 64,
+def fill_text_vectors(store: StoreProtocol, model: Embedder, batch: int = 64,
                       progress: Callable[[int, int], None] | None = None) -> int:
     """Embed the opening of every stored article of ``model`` that has no opening vector; returns how many."""
     todo = missing_text_vectors(store, model.name)
@@ -50,8 +43,7 @@ def fill_text_vectors(store: Store, model: Embedder, batch: int = 64,
             for article, vector in zip(articles, vectors):
                 row = article.meta["store_id"]
                 # Only where still missing: another writer may have filled or replaced the row meanwhile.
-                store.db.execute("UPDATE articles SET text_vector = ? WHERE id = ? AND text_vector IS NULL",
-                                 (np.asarray(vector, dtype=np.float32).tobytes(), row))
+                store.fill_text_vector(row, vector)
                 if row in profiles:
                     store_profile(store, row, profiles[row])
         done += len(articles)

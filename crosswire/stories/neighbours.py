@@ -6,12 +6,22 @@ are the articles on its story, not merely other Arabic articles. Half precision
 keeps it at about 1.3 KB per article in memory and 0.9 KB on disk
 (bench/story_assign.py); the cost of a query grows with the log of the
 collection, not with its size.
+
+The file is only a cache of the store, and its keys are row ids, which another
+store (or this one restored from a backup) gives to other articles. So each
+save writes a stamp beside it (``<file>.json``): what the owner says identifies
+the rows the index holds (``placement.open_index``: the store's random id and
+the content hash of the highest row), with the number of keys and the highest,
+which tie the stamp to the file saved with it. The owner compares it on load
+and rebuilds on any difference.
 """
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 
@@ -43,6 +53,10 @@ class VectorIndex:
         # the saving policy of a long-lived index (ingest, the server's writer) reads them.
         self.saved_at = time.monotonic()
         self.unsaved = 0
+        # What save() writes in the stamp (set by the owner), and the stamp read with the file:
+        # None when there is none, or it is not this file's (another process saved between the two).
+        self.stamp: Callable[[], dict[str, Any]] | None = None
+        self.saved_stamp: dict[str, Any] | None = None
         self._index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=16,
                             expansion_add=128, expansion_search=EXPANSION_SEARCH)
         if self.path is not None and self.path.is_file():
@@ -52,6 +66,18 @@ class VectorIndex:
                 # A damaged index file is only a cache of the store: start afresh and rebuild.
                 self._index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=16,
                                     expansion_add=128, expansion_search=EXPANSION_SEARCH)
+            else:
+                self.saved_stamp = self._read_stamp(self.path)
+
+    def _read_stamp(self, path: Path) -> dict[str, Any] | None:
+        try:
+            saved = json.loads(stamp_path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(saved, dict) or saved.get("keys") != len(self) or saved.get("max_key") != self.max_key():
+            return None
+        stamp = saved.get("stamp")
+        return stamp if isinstance(stamp, dict) else None
 
     def __len__(self) -> int:
         return len(self._index)
@@ -90,5 +116,15 @@ class VectorIndex:
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         self._index.save(str(tmp))
         os.replace(tmp, self.path)
+        stamp: dict[str, Any] = {"keys": len(self), "max_key": self.max_key(), "stamp": self.stamp() if self.stamp else None}
+        tmp = self.path.with_name(f"{stamp_path(self.path).name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(stamp), encoding="utf-8")
+        os.replace(tmp, stamp_path(self.path))
         self.saved_at = time.monotonic()
         self.unsaved = 0
+        self.saved_stamp = stamp["stamp"]
+
+
+def stamp_path(path: Path) -> Path:
+    """Where the stamp of the index file at ``path`` is kept."""
+    return path.with_name(path.name + ".json")

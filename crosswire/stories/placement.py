@@ -18,13 +18,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 from crosswire.article import Article
 from crosswire.matching.compare import CompareOptions, compare_pair
-from crosswire.store.sqlite import Store, id_chunks
+from crosswire.store.base import StoreProtocol
 from crosswire.stories.neighbours import VectorIndex, centre
 from crosswire.times import parse_time
 
@@ -54,21 +54,34 @@ class StoryOptions:
     window_days: float = 3.0    # a story goes quiet this long after its last dated article
 
 
-def index_path(store: Store) -> Path:
+def index_path(store: StoreProtocol) -> Path:
     return store.path.with_name(store.path.name + ".usearch")
 
 
-def open_index(store: Store, dim: int, embedder: str) -> VectorIndex:
-    """The store's ANN index, brought up to date with the store (it is only a cache of it)."""
+def open_index(store: StoreProtocol, dim: int, embedder: str) -> VectorIndex:
+    """The store's ANN index, brought up to date with the store (it is only a cache of it).
+
+    The file is used only when its stamp says it holds this store's rows: the same
+    store id (another store at the same path has another), and the same article at
+    its highest key (a store restored from a backup may have given that id to
+    another). Otherwise, or without a stamp (saved by crosswire before stamps), it
+    is rebuilt from the store.
+    """
     index = VectorIndex(dim, index_path(store))
-    if len(index) > store.count():
-        index = VectorIndex(dim)  # stale beyond repair (store replaced): rebuild in memory
+    if len(index) and index.saved_stamp != index_stamp(store, index.max_key()):
+        index = VectorIndex(dim)  # another store's rows, or not only this one's: rebuild in memory
         index.path = index_path(store)
+    index.stamp = lambda: index_stamp(store, index.max_key())
     catch_up(index, store, embedder)
     return index
 
 
-def catch_up(index: VectorIndex, store: Store, embedder: str) -> int:
+def index_stamp(store: StoreProtocol, max_key: int) -> dict[str, Any]:
+    """What identifies the rows of an index whose highest key is ``max_key`` (see ``open_index``)."""
+    return {"store": store.store_id(), "max_key": max_key, "max_key_hash": store.hash_of(max_key) if max_key else None}
+
+
+def catch_up(index: VectorIndex, store: StoreProtocol, embedder: str) -> int:
     """Add the store's articles that the index lacks; returns how many were added.
 
     The articles after the index's highest key are read in one query. Rows below
@@ -91,7 +104,7 @@ def catch_up(index: VectorIndex, store: Store, embedder: str) -> int:
 class _ArticleCache:
     """Recently scored articles, so a busy story's members are not reloaded per newcomer."""
 
-    def __init__(self, store: Store, size: int = 2048) -> None:
+    def __init__(self, store: StoreProtocol, size: int = 2048) -> None:
         self.store = store
         self.size = size
         self._items: OrderedDict[int, Article] = OrderedDict()
@@ -114,7 +127,7 @@ class _ArticleCache:
 
 
 class StoryAssigner:
-    def __init__(self, store: Store, index: VectorIndex, embedder: str,
+    def __init__(self, store: StoreProtocol, index: VectorIndex, embedder: str,
                  options: StoryOptions = StoryOptions(), compare: CompareOptions = CompareOptions()) -> None:
         self.store = store
         self.index = index
@@ -158,15 +171,10 @@ class StoryAssigner:
 
     def _learn(self, keys: list[int]) -> None:
         """Read the stories of these articles, and those stories' last dates, when not known yet."""
-        for chunk in id_chunks([k for k in keys if k not in self.story_of]):
-            for row in self.store.db.execute(f"SELECT id, story_id FROM articles WHERE id IN ({_marks(chunk)})"
-                                             " AND story_id IS NOT NULL", chunk):
-                self.story_of[row["id"]] = row["story_id"]
+        self.story_of.update(self.store.stories_of([k for k in keys if k not in self.story_of]))
         stories = sorted({self.story_of[k] for k in keys if k in self.story_of} - self._dated)
-        for chunk in id_chunks(stories):
-            for row in self.store.db.execute(f"SELECT story_id, published FROM articles"
-                                             f" WHERE story_id IN ({_marks(chunk)})", chunk):
-                self._touch(row["story_id"], parse_time(row["published"]))
+        for story, published in self.store.published_in(stories):
+            self._touch(story, parse_time(published))
         self._dated.update(stories)
 
     def candidates(self, article: Article) -> list[tuple[int, list[int]]]:
@@ -221,11 +229,7 @@ class StoryAssigner:
             self.index.add(key, centre(article.vector[None, :], [article.language], self.embedder))
 
 
-def _marks(ids: list[int]) -> str:
-    return ",".join("?" * len(ids))
-
-
-def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(),
+def recluster(store: StoreProtocol, embedder: str, options: StoryOptions = StoryOptions(),
               compare: CompareOptions = CompareOptions(),
               progress: Callable[[int, int], None] | None = None) -> int:
     """Re-group the whole store: kNN candidate pairs, same-story scores, average linkage.
@@ -234,14 +238,13 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
     previous grouping stays.
     """
     index = open_index(store, _dim(store), embedder)
-    ids = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id")]
+    ids = store.ids().tolist()
     catch_up(index, store, embedder)  # what a writer beside us committed since the index was opened
     clustered = set(ids)  # later arrivals in the index are placed at the end, as a stream would
     scores = neighbour_scores(store, index, ids, embedder, options, compare, progress)
     labels = average_linkage(ids, scores, options.merge_threshold)
     with store.transaction():
-        store.db.execute("UPDATE articles SET story_id = NULL")
-        store.db.execute("DELETE FROM stories")
+        store.clear_stories()
         story_ids: dict[int, int] = {}
         for article_id, label in zip(ids, labels):
             if label not in story_ids:
@@ -250,16 +253,16 @@ def recluster(store: Store, embedder: str, options: StoryOptions = StoryOptions(
         # Articles another writer (the server, an ingest) stored while the scores were computed
         # are placed as a live ingest would place them, in arrival order: none is left without
         # a story, and the new grouping holds every article there is at commit.
-        late = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id") if row[0] not in clustered]
+        late = [row for row in store.ids().tolist() if row not in clustered]
         assigner = StoryAssigner(store, index, embedder, options, compare)
         for article_id, article in zip(late, store.articles(late)):
             story, _ = assigner.assign(article, article_id)
             assigner.commit(article, article_id, story)
     index.save()
-    return int(store.db.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0])
+    return store.story_count()
 
 
-def neighbour_scores(store: Store, index: VectorIndex, ids: list[int], embedder: str,
+def neighbour_scores(store: StoreProtocol, index: VectorIndex, ids: list[int], embedder: str,
                      options: StoryOptions = StoryOptions(), compare: CompareOptions = CompareOptions(),
                      progress: Callable[[int, int], None] | None = None) -> dict[tuple[int, int], float]:
     """The same-story score of each article of ``ids`` with its nearest neighbours among ``ids``."""
@@ -283,9 +286,8 @@ def neighbour_scores(store: Store, index: VectorIndex, ids: list[int], embedder:
     return scores
 
 
-def _dim(store: Store) -> int:
-    row = store.db.execute("SELECT dim FROM articles LIMIT 1").fetchone()
-    return int(row[0]) if row else 384
+def _dim(store: StoreProtocol) -> int:
+    return store.dim() or 384
 
 
 def average_linkage(ids: list[int], scores: dict[tuple[int, int], float], threshold: float) -> list[int]:
@@ -316,17 +318,16 @@ def average_linkage(ids: list[int], scores: dict[tuple[int, int], float], thresh
     return [cluster_of[i] for i in ids]
 
 
-def restream(store: Store, embedder: str, options: StoryOptions = StoryOptions(),
+def restream(store: StoreProtocol, embedder: str, options: StoryOptions = StoryOptions(),
              compare: CompareOptions = CompareOptions()) -> int:
     """Replay streaming assignment over the stored articles in arrival (id) order.
 
     Gives the grouping ingest would have made with the current model and
     options, without analysing anything again. Returns the number of stories.
     """
-    ids = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id")]
+    ids = store.ids().tolist()
     with store.transaction():
-        store.db.execute("UPDATE articles SET story_id = NULL")
-        store.db.execute("DELETE FROM stories")
+        store.clear_stories()
     index = VectorIndex(_dim(store))
     assigner = StoryAssigner(store, index, embedder, options, compare)
     for start in range(0, len(ids), 256):

@@ -9,8 +9,9 @@ chosen for the reader: the title, else the first story sentence, of one of its
 articles in the reader's language when it has one, else of its earliest article,
 and the headline's language is given with it.
 
-Listing sorts, filters and pages the stories in SQL over the store's story index
-(``storyindex.py``) and reads the articles of the stories it returns, no others.
+Listing has the store sort, filter and page the stories over its story index
+(``store/listing.py``, ``store/queries.py``) and reads the articles of the
+stories it returns, no others.
 """
 from __future__ import annotations
 
@@ -29,9 +30,8 @@ from crosswire.matching.compare import CompareOptions, compare_articles
 from crosswire.matching.comparison import Comparison
 from crosswire.readers.jsonl import REQUEST_BODY
 from crosswire.render.text import clean_for_terminal
-from crosswire.store.listing import NoMatch, has_words, searchable, words_match
-from crosswire.store.sqlite import Store, id_chunks
-from crosswire.times import from_micros, parse_time, to_micros
+from crosswire.store.base import StoreProtocol, StoryFilter
+from crosswire.times import parse_time
 
 
 @dataclass
@@ -88,13 +88,6 @@ def _iso(stamp: datetime) -> str:
     return stamp.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _contains_all(words: list[str]):
-    def match(title: str | None, text: str | None) -> int:
-        haystack = searchable(title, text)
-        return int(all(word in haystack for word in words))
-    return match
-
-
 _URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//(?:[^/?#@\s]*@)?([^/?#:@\s\[\]]+)", re.IGNORECASE)
 _LINE_OR_ENTRY = re.compile(r"(?::\d+|#\d+)$")  # "a.jsonl:3" (a JSON Lines line), "feed.xml#2" (a feed entry)
 
@@ -122,7 +115,7 @@ def source_label(outlet: str | None, url: str | None, source: str | None, ext_id
     return ext_id
 
 
-def list_stories(store: Store, *, language: str | None = None, since: str | date | datetime | None = None,
+def list_stories(store: StoreProtocol, *, language: str | None = None, since: str | date | datetime | None = None,
                  until: str | date | datetime | None = None, text: str | None = None,
                  reader_lang: str | None = None, limit: int | None = None, offset: int = 0) -> list[StorySummary]:
     """The stories of the store, most recently active first (then the biggest).
@@ -133,95 +126,33 @@ def list_stories(store: Store, *, language: str | None = None, since: str | date
     (last seen) and begun on or before ``until`` (first seen). ``limit`` and
     ``offset`` page the list; only the articles of the stories on the page are read.
     """
-    where = _where(store, language, since, until, text)
-    if where is None:
-        return []
-    clause, params = where
-    page = limit if limit is not None and limit > 0 else -1  # -1: no limit
-    chosen = [row[0] for row in store.db.execute(
-        f"SELECT s.id FROM stories s WHERE {clause}"
-        " ORDER BY s.last_seen_at DESC, s.size DESC, s.id DESC LIMIT ? OFFSET ?", [*params, page, max(offset, 0)])]
+    chosen = store.story_page(_filter(store, language, since, until, text), limit, offset)
     members = _members(store, chosen)
     heads = _headlines(store, [(sid, _headline_member(members[sid], reader_lang)) for sid in chosen])
     return [_summary(sid, members[sid], *heads[sid]) for sid in chosen]
 
 
-def count_stories(store: Store, *, language: str | None = None, since: str | date | datetime | None = None,
+def count_stories(store: StoreProtocol, *, language: str | None = None, since: str | date | datetime | None = None,
                   until: str | date | datetime | None = None, text: str | None = None) -> int:
     """How many stories ``list_stories`` gives with these filters and no limit."""
-    where = _where(store, language, since, until, text)
-    if where is None:
-        return 0
-    clause, params = where
-    return int(store.db.execute(f"SELECT count(*) FROM stories s WHERE {clause}", params).fetchone()[0])
+    return store.story_total(_filter(store, language, since, until, text))
 
 
-def _where(store: Store, language: str | None, since: str | date | datetime | None,
-           until: str | date | datetime | None, text: str | None) -> tuple[str, list[Any]] | None:
-    """The filters as a condition on ``stories s`` (over the story index), or None when nothing can match."""
-    start, stop = parse_when(since), parse_when(until, end=True)
-    clauses, params = ["s.last_seen_at IS NOT NULL"], []  # NULL: no articles (any more)
-    if start:
-        clauses.append("s.last_seen_at >= ?")
-        params.append(to_micros(start))
-    if stop:
-        clauses.append("s.first_seen_at <= ?")
-        params.append(to_micros(stop))
+def _filter(store: StoreProtocol, language: str | None, since: str | date | datetime | None,
+            until: str | date | datetime | None, text: str | None) -> StoryFilter:
+    """The listing's options as the store's filter: a language names every stored code that means it."""
     wanted = language_key(language) if language else None
-    if wanted:
-        codes = [code for (code,) in store.db.execute("SELECT DISTINCT language FROM story_languages")
-                 if language_key(code) == wanted]
-        if not codes:
-            return None
-        clauses.append("EXISTS (SELECT 1 FROM story_languages l WHERE l.story_id = s.id"
-                       f" AND l.language IN ({','.join('?' * len(codes))}))")
-        params.extend(codes)
-    words = (text or "").casefold().split()
-    if words:
-        clause = _text_clause(store, words, params)
-        if clause is None:
-            return None
-        clauses.append(clause)
-    return " AND ".join(clauses), params
+    codes = tuple(code for code in store.story_languages() if language_key(code) == wanted) if wanted else None
+    return StoryFilter(languages=codes, active_since=parse_when(since), begun_until=parse_when(until, end=True),
+                       words=tuple((text or "").casefold().split()))
 
 
-def _text_clause(store: Store, words: list[str], params: list[Any]) -> str | None:
-    """Stories with an article holding every word: the words index answers what it can, Python the rest."""
-    query, rest = None, words
-    if has_words(store.db):
-        try:
-            query, rest = words_match(store.db, words)
-        except NoMatch:
-            return None
-    if rest:
-        # Case-insensitive in every script: SQL LIKE only folds ASCII.
-        store.db.create_function("crosswire_contains_all", 2, _contains_all(rest), deterministic=True)
-    if query and not rest:
-        params.append(query)
-        return ("s.id IN (SELECT m.story_id FROM story_members m WHERE m.article_id IN"
-                " (SELECT rowid FROM article_words WHERE article_words MATCH ?))")
-    if query:
-        params.append(query)
-        return ("s.id IN (SELECT m.story_id FROM story_members m JOIN articles a ON a.id = m.article_id"
-                " WHERE m.article_id IN (SELECT rowid FROM article_words WHERE article_words MATCH ?)"
-                " AND crosswire_contains_all(a.title, a.text))")
-    return ("s.id IN (SELECT m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id"
-            " WHERE crosswire_contains_all(a.title, a.text))")
-
-
-def _members(store: Store, story_ids: list[int]) -> dict[int, list[_Member]]:
+def _members(store: StoreProtocol, story_ids: list[int]) -> dict[int, list[_Member]]:
     """The articles of these stories, in id order."""
     members: dict[int, list[_Member]] = defaultdict(list)
-    for chunk in id_chunks(story_ids):
-        rows = store.db.execute(
-            "SELECT a.id, a.ext_id, m.story_id, a.title, a.outlet, a.url, a.source, a.language, m.seen_at"
-            " FROM story_members m JOIN articles a ON a.id = m.article_id"
-            f" WHERE m.story_id IN ({','.join('?' * len(chunk))}) ORDER BY a.id", chunk)
-        for row in rows:
-            members[row["story_id"]].append(_Member(row["id"], row["ext_id"], row["title"], row["language"],
-                                                    source_label(row["outlet"], row["url"], row["source"],
-                                                                 row["ext_id"]),
-                                                    from_micros(row["seen_at"])))
+    for m in store.members_of(story_ids):
+        members[m.story_id].append(_Member(m.id, m.ext_id, m.title, m.language,
+                                           source_label(m.outlet, m.url, m.source, m.ext_id), m.seen))
     return members
 
 
@@ -235,16 +166,14 @@ def _headline_member(group: list[_Member], reader_lang: str | None) -> _Member:
     return by_time[0]
 
 
-def _headlines(store: Store, picks: list[tuple[int, _Member]]) -> dict[int, tuple[str, str | None]]:
+def _headlines(store: StoreProtocol, picks: list[tuple[int, _Member]]) -> dict[int, tuple[str, str | None]]:
     """Story id -> (headline, its language): the member's title, else its first story sentence."""
     need = [m.id for _, m in picks if not m.title]
     first_sentence: dict[int, str] = {}
-    for chunk in id_chunks(need):
-        marks = ",".join("?" * len(chunk))
-        for row in store.db.execute(f"SELECT id, analysis FROM articles WHERE id IN ({marks})", chunk):
-            sentences = json.loads(row["analysis"]).get("sentences", [])
-            story = [s for s in sentences if s[3] is None] or sentences
-            first_sentence[row["id"]] = story[0][1] if story else ""
+    for row, analysis in store.analyses(need).items():
+        sentences = analysis.get("sentences", [])
+        story = [s for s in sentences if s[3] is None] or sentences
+        first_sentence[row] = story[0][1] if story else ""
     return {sid: (m.title or first_sentence.get(m.id, ""), m.language) for sid, m in picks}
 
 
@@ -259,19 +188,18 @@ def _summary(story_id: int, group: list[_Member], headline: str, headline_langua
     )
 
 
-def story_members_key(store: Store, story_id: int) -> str:
+def story_members_key(store: StoreProtocol, story_id: int) -> str:
     """Which articles a story holds, as one short string: what a cached report of it depends on.
 
     Stored articles never change, so a story's report changes only when an article joins or
     leaves it. Keying a cache on this, not on the store's version, keeps every other story's
     report while writes go on (a store version moves with every commit, anyone's).
     """
-    row = store.db.execute("SELECT count(*), group_concat(article_id) FROM (SELECT article_id FROM story_members"
-                           " WHERE story_id = ? ORDER BY article_id)", (story_id,)).fetchone()
-    return f"{row[0]}:{hashlib.blake2b((row[1] or '').encode(), digest_size=12).hexdigest()}"
+    ids = store.story_members(story_id)
+    return f"{len(ids)}:{hashlib.blake2b(','.join(map(str, ids)).encode(), digest_size=12).hexdigest()}"
 
 
-def story_comparison(store: Store, story_id: int, options: CompareOptions = CompareOptions()) -> Comparison:
+def story_comparison(store: StoreProtocol, story_id: int, options: CompareOptions = CompareOptions()) -> Comparison:
     """Every pair of the story's articles compared, as ``crosswire compare`` would show them."""
     articles = store.articles(store.story_members(story_id))
     if not articles:

@@ -1,0 +1,136 @@
+"""The store's questions about stories: listing them (sorted, filtered, paged) and who is in which.
+
+Part of ``Store`` (``sqlite.py``), kept apart as the one place the listing's SQL
+is written. Listing reads the story index (``listing.py``) and, for the stories
+of a page, their articles' light columns; the wide article rows are read only
+where the text filter has to check words in Python.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from crosswire.store import words
+from crosswire.store.base import Member, StoryFilter
+from crosswire.times import from_micros, to_micros
+
+CONTAINS_ALL = "crosswire_contains_all"  # the SQL function a text filter registers to check its words in Python
+
+
+def id_chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Ids in chunks small enough for one ``IN (?, ...)``: SQLite caps the number of parameters."""
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+
+def marks(ids: list[Any]) -> str:
+    return ",".join("?" * len(ids))
+
+
+class StoryQueries:
+    db: sqlite3.Connection
+
+    # -- who is in which story ---------------------------------------------------------------------
+
+    def story_members(self, story_id: int) -> list[int]:
+        """The story's article ids, in order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,))]
+
+    def stories_of(self, article_ids: list[int]) -> dict[int, int]:
+        """The story of each of these articles that is in one."""
+        found: dict[int, int] = {}
+        for chunk in id_chunks(article_ids):
+            found.update(self.db.execute(f"SELECT article_id, story_id FROM story_members WHERE article_id IN"
+                                         f" ({marks(chunk)}) AND story_id IS NOT NULL", chunk).fetchall())
+        return found
+
+    def published_in(self, story_ids: list[int]) -> list[tuple[int, str | None]]:
+        """(story id, published) of every article of these stories."""
+        out: list[tuple[int, str | None]] = []
+        for chunk in id_chunks(story_ids):
+            out.extend(self.db.execute(f"SELECT story_id, published FROM articles WHERE story_id IN ({marks(chunk)})",
+                                       chunk).fetchall())
+        return out
+
+    def story_count(self) -> int:
+        """How many stories hold an article."""
+        return int(self.db.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0])
+
+    # -- listing ------------------------------------------------------------------------------------
+
+    def story_languages(self) -> list[str]:
+        """Every language code of an article in a story."""
+        return [code for (code,) in self.db.execute("SELECT DISTINCT language FROM story_languages")]
+
+    def story_page(self, where: StoryFilter, limit: int | None = None, offset: int = 0) -> list[int]:
+        """The ids of the stories ``where`` keeps, most recently active first (then the biggest), paged."""
+        found = self._where(where)
+        if found is None:
+            return []
+        clause, params = found
+        page = limit if limit is not None and limit > 0 else -1  # -1: no limit
+        return [row[0] for row in self.db.execute(
+            f"SELECT s.id FROM stories s WHERE {clause}"
+            " ORDER BY s.last_seen_at DESC, s.size DESC, s.id DESC LIMIT ? OFFSET ?", [*params, page, max(offset, 0)])]
+
+    def story_total(self, where: StoryFilter) -> int:
+        """How many stories ``where`` keeps."""
+        found = self._where(where)
+        if found is None:
+            return 0
+        clause, params = found
+        return int(self.db.execute(f"SELECT count(*) FROM stories s WHERE {clause}", params).fetchone()[0])
+
+    def members_of(self, story_ids: list[int]) -> list[Member]:
+        """The articles of these stories, each story's in id order."""
+        out: list[Member] = []
+        for chunk in id_chunks(story_ids):
+            rows = self.db.execute(
+                "SELECT a.id, a.ext_id, m.story_id, a.title, a.outlet, a.url, a.source, a.language, m.seen_at"
+                " FROM story_members m JOIN articles a ON a.id = m.article_id"
+                f" WHERE m.story_id IN ({marks(chunk)}) ORDER BY a.id", chunk)
+            out.extend(Member(id=row[0], ext_id=row[1], story_id=row[2], title=row[3], outlet=row[4], url=row[5],
+                              source=row[6], language=row[7], seen=from_micros(row[8])) for row in rows)
+        return out
+
+    def _where(self, where: StoryFilter) -> tuple[str, list[Any]] | None:
+        """The filter as a condition on ``stories s``, or None when nothing can match."""
+        clauses = ["s.last_seen_at IS NOT NULL"]  # NULL: no articles (any more)
+        params: list[Any] = []
+        if where.active_since:
+            clauses.append("s.last_seen_at >= ?")
+            params.append(to_micros(where.active_since))
+        if where.begun_until:
+            clauses.append("s.first_seen_at <= ?")
+            params.append(to_micros(where.begun_until))
+        if where.languages is not None:
+            if not where.languages:
+                return None
+            clauses.append(f"EXISTS (SELECT 1 FROM story_languages l WHERE l.story_id = s.id"
+                           f" AND l.language IN ({marks(list(where.languages))}))")
+            params.extend(where.languages)
+        if where.words:
+            clause = self._text_clause(list(where.words), params)
+            if clause is None:
+                return None
+            clauses.append(clause)
+        return " AND ".join(clauses), params
+
+    def _text_clause(self, terms: list[str], params: list[Any]) -> str | None:
+        """Stories with an article holding every word: the trigram index answers what it can, Python the rest."""
+        try:
+            query, rest = words.match(self.db, terms)
+        except words.NoMatch:
+            return None
+        if rest:
+            self.db.create_function(CONTAINS_ALL, 2, words.contains_all(rest), deterministic=True)
+        if query and not rest:
+            params.append(query)
+            return (f"s.id IN (SELECT m.story_id FROM story_members m WHERE m.article_id IN"
+                    f" (SELECT rowid FROM {words.TABLE} WHERE {words.TABLE} MATCH ?))")
+        if query:
+            params.append(query)
+            return (f"s.id IN (SELECT m.story_id FROM story_members m JOIN articles a ON a.id = m.article_id"
+                    f" WHERE m.article_id IN (SELECT rowid FROM {words.TABLE} WHERE {words.TABLE} MATCH ?)"
+                    f" AND {CONTAINS_ALL}(a.title, a.text))")
+        return (f"s.id IN (SELECT m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id"
+                f" WHERE {CONTAINS_ALL}(a.title, a.text))")
