@@ -350,6 +350,11 @@ class Store:
     def story_members(self, story_id: int) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,))]
 
+    def story_of(self, article_id: int) -> int | None:
+        """The story of a stored article; None when it is in none, or not stored."""
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
 
 def _to_article(row: sqlite3.Row) -> Article:
     analysis = json.loads(row["analysis"])
