@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from server_support import ThreadServer
 
-import crosswire.ingest
+import crosswire.ingest.writer
 import crosswire.server.state
 from crosswire.cli import main
 from crosswire.server import ServeOptions
@@ -41,7 +41,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return open_index
 
     monkeypatch.setattr(crosswire.server.state, "open_index", counting("state", crosswire.server.state.open_index))
-    monkeypatch.setattr(crosswire.ingest, "open_index", counting("ingest", crosswire.ingest.open_index))
+    monkeypatch.setattr(crosswire.ingest.writer, "open_index", counting("ingest", crosswire.ingest.writer.open_index))
     return calls
 
 
@@ -93,7 +93,7 @@ def test_an_article_ingested_beside_the_server_is_found_by_the_next_post(tmp_pat
 
 
 def test_the_kept_index_is_saved_when_due(tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(crosswire.ingest, "SAVE_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(crosswire.ingest.writer, "SAVE_EVERY_SECONDS", 0.0)
     db = tmp_path / "due.db"
     server = ThreadServer(ServeOptions(db=str(db), embedder="hash"))
     try:

@@ -100,14 +100,14 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         except CrosswireError as err:
             raise fail(str(err), EXIT_USAGE)
         status = StatusLine()
-        said = [0, 0]  # duplicates and failures already printed
+        said = [0]  # skipped inputs already printed
 
         def tell(report: IngestReport) -> None:
-            for line in report.duplicates[said[0]:] + report.failed[said[1]:]:
-                status.say(f"crosswire: skipped {line}")
-            said[:] = [len(report.duplicates), len(report.failed)]
+            for outcome in report.skipped[said[0]:]:
+                status.say(f"crosswire: skipped {outcome.line()}")
+            said[0] = len(report.skipped)
             status.update(f"crosswire: {report.read} read, {report.added} added, "
-                          f"{len(report.duplicates)} already stored, {len(report.failed)} failed ...")
+                          f"{report.duplicates} already stored, {report.refused} failed ...")
 
         options = StoryOptions(window_days=window_days)
         items = warned(_besides_the_store(paths, store, bounds), status.say)
@@ -131,8 +131,8 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         status.clear()
         total = store.count()
     say(f"crosswire: {report.summary()}; {db} holds {total} article(s)")
-    if report.failed and not report.added and not report.duplicates:
+    if report.refused and not report.added and not report.duplicates:
         raise fail("no article could be ingested", EXIT_NOTHING)
-    sys.exit(EXIT_SKIPPED if report.failed else EXIT_OK)
+    sys.exit(EXIT_SKIPPED if report.refused else EXIT_OK)
 
 

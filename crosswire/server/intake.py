@@ -5,14 +5,14 @@ The body is one JSON object (``application/json``) or JSON Lines
 checked by the same code as ``crosswire ingest`` reading a ``.jsonl`` file
 (``readers.read_jsonl_body``), so the messages match. Storing goes through
 ``ingest_articles``, with the story index the server keeps open: each article
-is stored and placed in its story in one transaction.
+is stored and placed in its story in one transaction, and each item of the body
+ends in one ``Outcome``, answered as ``outcome_json``.
 """
 from __future__ import annotations
 
 import codecs
 import json
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -20,32 +20,26 @@ from starlette.concurrency import run_in_threadpool
 
 from crosswire.article import Article
 from crosswire.errors import CrosswireError
-from crosswire.ingest import ingest_articles
+from crosswire.ingest import Outcome, ingest_articles
+from crosswire.ingest.outcome import refused
 from crosswire.readers.jsonl import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
 from crosswire.server.errors import ApiError, busy, is_busy
 from crosswire.server.state import ServerState
-from crosswire.store.base import StoreProtocol
-from crosswire.store.sqlite import content_hash
 
 JSON_TYPES = {"application/json"}
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines"}
 SHOWN = REQUEST_BODY  # how the body is named in messages: "body:3: missing 'text'"
 
 
-@dataclass
-class Outcome:
-    """What became of one article of the body."""
+# The API's words for an outcome's status (outcome.py), as it answered before outcomes had their own.
+API_STATUS = {"stored": "added", "duplicate": "duplicate", "refused": "failed"}
 
-    where: str                 # "body" or "body:LINE"
-    id: str | None             # the article's own id, as given
-    status: str                # "added", "duplicate" or "failed"
-    article: int | None = None  # store id
-    story: int | None = None
-    reason: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"where": self.where, "id": self.id, "status": self.status, "article": self.article,
-                "story": self.story, "reason": self.reason}
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    """One entry of the answer's ``results``."""
+    return {"where": outcome.where, "id": outcome.id, "status": API_STATUS[outcome.status],
+            "article": outcome.article, "story": outcome.story, "joined": outcome.joined,
+            "code": outcome.code, "reason": outcome.reason}
 
 
 def parse_body(body: bytes, content_type: str | None) -> list[Article | CrosswireError]:
@@ -102,11 +96,11 @@ def store_articles(state: ServerState, items: list[Article | CrosswireError]) ->
     with state.write_lock:
         store = state.writer()
         pipeline = state.pipeline()
-        articles = [item for item in items if isinstance(item, Article)]
-        digests = {id(a): content_hash(a) for a in articles}
-        before = {d: store.find_hash(d) for d in digests.values()}
+        if not any(isinstance(item, Article) for item in items):  # nothing to store: no writer's checks
+            return [refused(item) for item in items if isinstance(item, CrosswireError)]
+        outcomes: list[Outcome] = []
         try:
-            report = ingest_articles(articles, store, pipeline, index=state.story_index()) if articles else None
+            ingest_articles(items, store, pipeline, index=state.story_index(), on_outcome=outcomes.append)
         except sqlite3.Error as err:  # e.g. locked past the busy timeout by another writer: retry later
             done = "every article stored before this is complete"
             if is_busy(err):
@@ -114,35 +108,4 @@ def store_articles(state: ServerState, items: list[Article | CrosswireError]) ->
             raise ApiError(503, f"{state.path}: {err}; {done}")
         except CrosswireError as err:  # e.g. the store holds another embedder's vectors
             raise ApiError(409, str(err))
-        failed = report.failed if report else []
-        duplicates = report.duplicates if report else []
-        outcomes: list[Outcome] = []
-        first_in_body: dict[str, str] = {}
-        for item in items:
-            if isinstance(item, CrosswireError):
-                outcomes.append(Outcome(item.source, None, "failed", reason=item.problem))
-                continue
-            where, digest = item.source, digests[id(item)]
-            mine = f"{where}: "
-            if before[digest] is not None:
-                row = before[digest]
-                outcomes.append(Outcome(where, item.id, "duplicate", row, _story_of(store, row),
-                                        "already stored (same outlet, title and text)"))
-            elif digest in first_in_body:
-                row = store.find_hash(digest)
-                outcomes.append(Outcome(where, item.id, "duplicate", row, _story_of(store, row),
-                                        f"same outlet, title and text as {first_in_body[digest]}"))
-            elif any(line.startswith(mine) for line in failed):
-                reason = next(line for line in failed if line.startswith(mine))[len(mine):]
-                outcomes.append(Outcome(where, item.id, "failed", reason=reason))
-            else:
-                row = store.find_hash(digest)
-                status = "duplicate" if any(line.startswith(mine) for line in duplicates) else "added"
-                outcomes.append(Outcome(where, item.id, status, row, _story_of(store, row),
-                                        "stored meanwhile by another writer" if status == "duplicate" else None))
-                first_in_body[digest] = where
         return outcomes
-
-
-def _story_of(store: StoreProtocol, row: int | None) -> int | None:
-    return None if row is None else store.stories_of([row]).get(row)

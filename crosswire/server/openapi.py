@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from crosswire.ingest.outcome import CODES
+
 ERROR = {
     "type": "object", "required": ["error"],
     "properties": {"error": {
@@ -60,6 +62,10 @@ OUTCOME = {
         "status": {"enum": ["added", "duplicate", "failed"]},
         "article": {"type": ["integer", "null"], "description": "store id"},
         "story": {"type": ["integer", "null"]},
+        "joined": {"type": "boolean", "description": "added to a story that already existed"},
+        "code": {"enum": [*CODES, None], "description": "why it was not added (null when it was); a duplicate "
+                 "is already_stored, repeated (the same as an earlier item of the body) or stored_meanwhile (by "
+                 "another writer meanwhile)"},
         "reason": {"type": ["string", "null"]},
     },
 }

@@ -23,7 +23,7 @@ from crosswire.errors import CrosswireError
 from crosswire.matching.comparison import Comparison
 from crosswire.report.build import Report, build_report
 from crosswire.server.errors import ApiError
-from crosswire.server.intake import parse_body, store_queued
+from crosswire.server.intake import outcome_json, parse_body, store_queued
 from crosswire.server.openapi import document
 from crosswire.server.state import ServerState
 from crosswire.store.base import StoreProtocol
@@ -215,15 +215,15 @@ def make_routes(state: ServerState) -> list[Route]:
         body = await read_body(request, state.options.max_body)
         items = parse_body(body, request.headers.get("content-type"))
         outcomes = await store_queued(state, items)
-        counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "duplicate", "failed")}
-        if counts["failed"] == len(outcomes):
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("stored", "duplicate", "refused")}
+        if counts["refused"] == len(outcomes):
             first = outcomes[0]  # nothing usable: the error shape, naming the first problem
             more = f" (and {len(outcomes) - 1} more failed)" if len(outcomes) > 1 else ""
             raise ApiError(422, f"{first.where}: {first.reason}{more}")
         return json_response(json_bytes({
-            "added": counts["added"], "duplicates": counts["duplicate"], "failed": counts["failed"],
-            "results": [o.to_dict() for o in outcomes],
-        }), status=201 if counts["added"] else 200)
+            "added": counts["stored"], "duplicates": counts["duplicate"], "failed": counts["refused"],
+            "results": [outcome_json(o) for o in outcomes],
+        }), status=201 if counts["stored"] else 200)
 
     spec = json_bytes(document(__version__))
 
