@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from crosswire.errors import NotAnalysedError
+
 
 @dataclass
 class Sentence:
@@ -86,3 +88,17 @@ class Article:
             "embedder": self.embedder,
             "sentences": [s.to_dict() for s in self.sentences],
         }
+
+    def analysed_vector(self) -> np.ndarray:
+        """The article vector; asking it of an article not yet embedded is a caller's bug, said so."""
+        if self.vector is None:
+            raise NotAnalysedError(self.source, "article has not been embedded (no vector)")
+        return self.vector
+
+
+def stacked_vectors(sentences: list[Sentence], source: str = "article") -> np.ndarray:
+    """The sentences' vectors as one matrix (rows in order)."""
+    vectors = [s.vector for s in sentences]
+    if any(v is None for v in vectors):
+        raise NotAnalysedError(source, "a sentence has not been embedded (no vector)")
+    return np.stack([v for v in vectors if v is not None])

@@ -43,6 +43,12 @@ class InputError(CrosswireError):
     code = "unreadable"
 
 
+class NotAnalysedError(CrosswireError):
+    """A vector asked of an article or sentence the pipeline has not embedded (a caller's bug)."""
+
+    code = "not_analysed"
+
+
 class UnsupportedLanguageError(CrosswireError):
     """The article is in a language the models do not cover."""
 

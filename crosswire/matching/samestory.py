@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 
 from crosswire.analysis.profile import Profile, profile
-from crosswire.article import Article
+from crosswire.article import Article, stacked_vectors
 from crosswire.matching.comparison import Link
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -151,7 +151,7 @@ def features(a: Article, b: Article, links: list[Link]) -> dict[str, float]:
 def _centred_sentences(article: Article) -> np.ndarray:
     """Unit story-sentence vectors less the article's language mean."""
     story = article.story_sentences or article.sentences
-    vectors = np.stack([s.vector for s in story])
+    vectors = stacked_vectors(story, article.source)
     means = LanguageMeans.for_embedder(article.embedder or "")
     if means is not None:
         vectors = vectors - means.mean(article.language)

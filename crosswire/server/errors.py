@@ -60,12 +60,16 @@ def busy(message: str) -> ApiError:
     return ApiError(503, message, code="busy", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
+# SQLite's primary result codes (sqlite3 names them from Python 3.11 only; we support 3.10).
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+
+
 def is_busy(err: sqlite3.Error) -> bool:
     """SQLite gave up waiting for another connection's lock (``database is locked``, past the busy timeout)."""
     code = getattr(err, "sqlite_errorcode", None)  # Python 3.11+
     if code is not None:
         # An extended code (SQLITE_BUSY_SNAPSHOT...) keeps the primary one in its low byte.
-        return (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        return (code & 0xFF) in (SQLITE_BUSY, SQLITE_LOCKED)
     return "database is locked" in str(err) or "database table is locked" in str(err)
 
 

@@ -79,7 +79,7 @@ class HostRules:
     def of(cls, bind: str, allowed: Iterable[str] = ()) -> HostRules:
         address = _address(bind)
         wildcard = address is not None and address.is_unspecified  # 0.0.0.0 and :: listen on loopback too
-        names = {(_canonical(bind), None)}
+        names: set[tuple[str, int | None]] = {(_canonical(bind), None)}
         for entry in allowed:
             parsed = split_host(entry)
             if parsed is None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
-from crosswire.article import Article, Line, Sentence
+from crosswire.article import Article, Line, Sentence, stacked_vectors
 from crosswire.errors import CrosswireError
 from crosswire.store import listing, listing_v2
 from crosswire.store.base import StoreProtocol, Vectors
@@ -222,7 +222,7 @@ class Store(StoryQueries):
         """
         if article.vector is None or not article.sentences:
             raise CrosswireError(article.source, "article has not been analysed")
-        vectors = np.stack([s.vector for s in article.sentences]).astype(np.float32)
+        vectors = stacked_vectors(article.sentences, article.source).astype(np.float32)
         now = _now()
         analysis = {
             "lines": [[line.number, line.furniture] for line in article.lines if line.furniture],
