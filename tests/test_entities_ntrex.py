@@ -96,13 +96,15 @@ def test_a_sentence_opener_does_not_join_the_name_after_it(ntrex):
 
 
 def test_story_of_ten_languages_links_fast(ntrex):
-    """One document in ten languages: well under a few seconds once uroman's tables are loaded."""
+    """One document in ten languages: well under a few CPU seconds once uroman's tables are loaded
+    (a guard against a quadratic blow-up, not a speed measurement: bench/story_page.py is that).
+    CPU time of this process, so other work on a busy machine does not count against it."""
     langs = ["eng", "deu", "fra", "rus", "arb", "hin", "zho-CN", "jpn", "kor", "heb"]
     story = [doc(ntrex, "reuters.218861", lang) for lang in langs]  # 25 lines, North Korea at the UN
     link_entities(story[:2])  # load uroman once
-    started = time.perf_counter()
+    started = time.process_time()
     entities = link_entities(story)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     assert seconds < 5, seconds
     pompeo = holder(entities, story[0], 19, "Mike Pompeo")
     assert len([lang for lang, a in zip(langs, story) if on_line(pompeo, a, 19)]) >= 6
