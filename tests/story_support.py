@@ -1,6 +1,6 @@
 """The story listing as it was before the story index (every article read and grouped in Python),
 kept as the reference the indexed listing must equal; the story index recomputed from the
-articles, to compare with what the triggers keep; and a store of articles in several scripts."""
+articles, to compare with what the store keeps; and a store of articles in several scripts."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -68,7 +68,7 @@ def old_list_stories(store: Store, *, language: str | None = None, since: str | 
 
 
 def index_state(store: Store) -> dict[str, Any]:
-    """The story index as the triggers keep it (stories without articles have size 0 and no span)."""
+    """The story index as the store keeps it (stories without articles have size 0 and no span)."""
     db = store.db
     return {
         "stories": sorted(tuple(r) for r in db.execute("SELECT id, size, first_seen_at, last_seen_at FROM stories")),
