@@ -244,3 +244,21 @@ def test_a_pipeline_without_an_embed_stage_is_one_clear_error(tmp_path: Path) ->
         ingest_articles([], store, pipeline)
     assert str(ingesting.value) == problem
     assert default_pipeline("hash").embedder.name == "hash.v1"
+
+
+def test_serve_names_an_uncalibrated_embedder_after_its_address(tmp_path: Path) -> None:
+    import time
+
+    from conftest import UNCALIBRATED_WARNING
+    from server_support import ProcessServer
+
+    server = ProcessServer(tmp_path / "s.db", "--embedder", "hash")  # reads the address from the first line
+    try:
+        deadline = time.monotonic() + 30
+        while not any(line.startswith(UNCALIBRATED_WARNING) for line in server.log) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [line for line in server.log if "warning" in line] == [
+            "crosswire: warning: embedder hash.v1 is uncalibrated: its same-story scores rest on the sentence "
+            "alignment alone (crosswire.same-story.uncalibrated.v1)\n"]
+    finally:
+        server.stop()

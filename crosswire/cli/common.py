@@ -173,11 +173,11 @@ def load_embedder(spec: str, *, stored_in: str | None = None) -> Embedder:
         raise fail(str(err), EXIT_NOTHING)
 
 
-def warn_uncalibrated(embedder: Embedder) -> None:
-    """One warning line when the embedder's same-story scores are not calibrated: they are still
-    given, and the reader should know they rest on the sentence alignment alone."""
-    if not SameStoryModel.for_embedder(embedder.name).calibrated:
-        say(f"crosswire: warning: embedder {embedder.name} is uncalibrated: its same-story scores rest on "
+def warn_uncalibrated(embedder: str) -> None:
+    """One warning line when the embedder (its versioned name) has no calibrated same-story model:
+    its scores are still given, and the reader should know they rest on the sentence alignment alone."""
+    if not SameStoryModel.for_embedder(embedder).calibrated:
+        say(f"crosswire: warning: embedder {embedder} is uncalibrated: its same-story scores rest on "
             f"the sentence alignment alone ({UNCALIBRATED})")
 
 
@@ -186,7 +186,7 @@ def load_pipeline(spec: str, limits: Limits, *, scores: bool = True) -> Pipeline
     command scores pairs, so an uncalibrated embedder is named as such."""
     embedder = load_embedder(spec)
     if scores:
-        warn_uncalibrated(embedder)
+        warn_uncalibrated(embedder.name)
     return default_pipeline(embedder, limits)
 
 

@@ -94,7 +94,7 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         if model is None:
             known = store.embedders()
             model = load_embedder(known[0], stored_in=db) if len(known) == 1 else load_embedder(DEFAULT)
-        warn_uncalibrated(model)
+        warn_uncalibrated(model.name)
         pipeline = default_pipeline(model, bounds)
         status = StatusLine()
         said = [0]  # skipped inputs already printed

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from crosswire.analysis.embedders import EmbedderMismatch, SettingsError, UnknownNameError
+from crosswire.analysis.embedders import EmbedderError
 from crosswire.cli.common import (
     ARTICLE_LIMITS,
     EXIT_NOTHING,
@@ -14,6 +14,7 @@ from crosswire.cli.common import (
     limit_options,
     open_store,
     say,
+    warn_uncalibrated,
 )
 from crosswire.errors import CrosswireError
 from crosswire.limits import Limits
@@ -60,10 +61,10 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
         app = create_app(options)
     except StoreError as err:
         raise fail(str(err), EXIT_NOTHING)
-    except (UnknownNameError, SettingsError, EmbedderMismatch) as err:
-        raise fail(str(err), EXIT_USAGE)
-    except CrosswireError as err:  # e.g. the embedder's server is down
+    except EmbedderError as err:  # e.g. the embedding server is down
         raise fail(str(err), EXIT_NOTHING)
+    except CrosswireError as err:  # a wrong option: a short token, a wrong embedder or one the store does not hold
+        raise fail(str(err), EXIT_USAGE)
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         sock = socket.create_server((host.strip("[]"), port), family=family)
@@ -78,5 +79,6 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
         count = store.count()
     say(f"crosswire: serving {db} ({count} article(s)) on http://{shown}:{bound}/ "
          f"(writes {'need the token' if token else 'open to this machine'}); Ctrl+C stops")
+    warn_uncalibrated(app.state.crosswire.embedder)  # after the line above: scripts read the address from it
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[sock])
