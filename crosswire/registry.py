@@ -26,9 +26,13 @@ T = TypeVar("T")
 class UnknownNameError(CrosswireError):
     """A name that no registered part answers to: a usage error."""
 
+    code = "unknown_name"
+
 
 class SettingsError(CrosswireError):
     """Settings a part cannot take (an unknown key, a bad value, one missing): a usage error."""
+
+    code = "bad_settings"
 
 
 class Registry(Generic[T]):

@@ -290,6 +290,11 @@ def test_serve_with_an_openai_embedder(fake: FakeEmbeddingServer, tmp_path: Path
                    "text": "The city council postponed its vote on the new harbour bridge.\n"
                            "Critics said the plan had been rushed through without a hearing."}
         assert running("POST", "/api/articles", article).status == 201
+        fake.stop()  # the embedding server goes down: the API says so in its one error shape
+        down = running("POST", "/api/articles", {**article, "id": "again", "text": "Another text about the bridge."})
+        assert down.status == 503, down.body
+        error = down.json()["error"]
+        assert error["code"] == "unavailable" and "cannot reach the embedding server" in error["message"]
     finally:
         running.stop()
     with Store(tmp_path / "s.db", create=False) as store:

@@ -35,13 +35,19 @@ class Embedder(Protocol):
 class EmbedderError(CrosswireError):
     """The embedder could not embed this input (a model server answered badly): this article fails."""
 
+    code = "embedder_failed"
+
 
 class EmbedderUnavailable(EmbedderError):
     """The embedder cannot embed anything now (its server is down): no article can go on."""
 
+    code = "embedder_unavailable"
+
 
 class EmbedderMismatch(CrosswireError):
     """Vectors of one embedder asked to join another's (a store's): a usage error."""
+
+    code = "embedder_mismatch"
 
 
 def _no_calibration(name: str) -> str | None:
