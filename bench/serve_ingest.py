@@ -104,7 +104,7 @@ def fill(db: Path, pipeline: Pipeline, stored: int, rng: np.random.Generator) ->
                     copy = dataclasses.replace(model, id=f"{model.id}-{n}", title=f"{model.title or model.id} #{n}",
                                                vector=vector / np.linalg.norm(vector))
                     store.add_article(copy, story_id=story)
-        embedder = pipeline.stages[-1].embedder  # type: ignore[attr-defined]
+        embedder = pipeline.embedder
         open_index(store, embedder.dim, embedder.name).save()
 
 
@@ -173,7 +173,7 @@ def main() -> int:
                  f"{statistics.median(spent) * 1000:.1f}", f"{max(spent) * 1000:.0f}"]
                 for (name, _, _), spent in zip(ways, times)]
 
-        embedder = pipeline.stages[-1].embedder  # type: ignore[attr-defined]
+        embedder = pipeline.embedder
         with Store(db) as store:
             index = open_index(store, embedder.dim, embedder.name)
             parts = [

@@ -37,6 +37,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from crosswire.analysis.embedders import E5_LANGUAGES  # noqa: E402
 from crosswire.analysis.stages import language  # noqa: E402
 from crosswire.analysis.stages.clean import Clean  # noqa: E402
 from crosswire.analysis.stages.segment import Segment  # noqa: E402
@@ -106,7 +107,7 @@ def heliport_alone() -> Callable[[str], str | None]:
 
 def crosswire_stage() -> Callable[[str], str | None]:
     """The stage on one text as an article: its code ('und' included), or 'refused'."""
-    clean, segment, detect = Clean(), Segment(), language.DetectLanguage()
+    clean, segment, detect = Clean(), Segment(), language.DetectLanguage(E5_LANGUAGES)
     language.identify("warm up")
 
     def label(text: str) -> str | None:
@@ -199,7 +200,7 @@ def main() -> int:
             for name, label in line_labellers.items():
                 line_counts[lang][name][outcome(label(lines[i]), lang)] += 1
 
-    covered = {lang for lang in langs if accepted(lang) & language.COVERED}
+    covered = {lang for lang in langs if accepted(lang) & E5_LANGUAGES}
 
     def ok(lang: str) -> int:
         counts = doc_counts[lang]["crosswire"]

@@ -70,7 +70,7 @@ def main() -> int:
     measured["min_precision"] = min(v for k, v in measured.items() if k.endswith("precision"))
     measured["min_recall"] = min(v for k, v in measured.items() if k.endswith("recall"))
     print(table(["pair", "docs", "gold links", "predicted", "precision", "recall"], rows))
-    print(f"({time.perf_counter() - started:.0f} s, embedder {pipeline.stages[-1].embedder.name})")
+    print(f"({time.perf_counter() - started:.0f} s, embedder {pipeline.embedder.name})")
     return check_floors("ntrex_align", measured) if args.check else 0
 
 

@@ -32,7 +32,7 @@ def analyse(corpus: "Ntrex", pairs: list[tuple[str, list[str]]], pipeline: Pipel
     """language -> its documents' analyses (an error where the pipeline refused one), in the
     order asked, each read from the cache or analysed now and cached."""
     pipeline = pipeline or default_pipeline()
-    embedder = pipeline.stages[-1].embedder  # type: ignore[attr-defined]
+    embedder = pipeline.embedder
     OUT.mkdir(parents=True, exist_ok=True)
     store = Store(OUT / f"ntrex-analysis.v{CACHE_VERSION}.{embedder.name}.db")
     try:

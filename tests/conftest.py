@@ -18,6 +18,16 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "samples" / "seeds"
 
 
+# The one line every command that scores prints for the uncalibrated hash fake (cli/common.py):
+# tests of other stderr lines leave it out with ``said``.
+UNCALIBRATED_WARNING = "crosswire: warning: embedder hash.v1 is uncalibrated"
+
+
+def said(stderr: str) -> list[str]:
+    """The non-blank lines of ``stderr``, less the hash fake's uncalibrated warning."""
+    return [line for line in stderr.splitlines() if line.strip() and not line.startswith(UNCALIBRATED_WARNING)]
+
+
 def find_seeds() -> Path | None:
     for path in (SHARED / "seeds", BUNDLED_SEEDS):
         if (path / "ar_rutte_ishiba.txt").is_file():

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import said
 from server_support import Answer, ProcessServer, request
 
 HASH = ["--embedder", "hash"]
@@ -41,7 +42,7 @@ def crosswire(*args: str | Path, cwd: Path, stdin: bytes | None = None) -> subpr
 
 
 def lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.strip()]
+    return said(stderr)
 
 
 def naming(stderr: str, name: str) -> list[str]:

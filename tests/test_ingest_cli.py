@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import foreign_sqlite
+from conftest import foreign_sqlite, said
 
 from crosswire.cli import DEFAULT_DB, EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
 from crosswire.store.sqlite import Store
@@ -44,7 +44,7 @@ def script() -> str:
 
 
 def stderr_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
+    return said(text)
 
 
 def count(db: Path, sql: str = "SELECT count(*) FROM articles") -> int:
@@ -455,8 +455,8 @@ def test_score_gives_each_unusable_pair_its_own_line_never_a_number(tmp_path: Pa
         f"crosswire: skipped {path}:2: 'text1' must be a non-empty string",
         f"crosswire: skipped {path}:3#text2: no text to read: no letters in any script, only emoji, digits, "
         "symbols or punctuation [segment]",
-        f"crosswire: skipped {path}:4#text1: text is in Dhivehi (Thaana script), which the bundled models do not "
-        "cover [detect_language]",
+        f"crosswire: skipped {path}:4#text1: text is in Dhivehi (Thaana script), which the embedder hash.v1 does "
+        "not cover [detect_language]",
         "crosswire: 3 line(s) skipped, 1 pair(s) scored",
     ]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import said
 from server_support import ProcessServer, request
 
 import crosswire.ingest.local
@@ -44,7 +45,7 @@ VOLCANO = {"id": "volcano", "title": "Volcano erupts", "source": "Nordic Wire", 
 THAANA = "ދިވެހިރާއްޖޭގެ ރައީސް މިއަދު އިންޑިއާއަށް ދަތުރުކުރައްވައިފި."
 NO_LETTERS = "no text to read: no letters in any script, only emoji, digits, symbols or punctuation [segment]"
 TOO_LONG = "article is too long: 539 characters, the limit is 300 (raise it with --max-chars) [limits]"
-DHIVEHI = "text is in Dhivehi (Thaana script), which the bundled models do not cover [detect_language]"
+DHIVEHI = "text is in Dhivehi (Thaana script), which the embedder hash.v1 does not cover [detect_language]"
 LONG = " ".join(["The harbour is busy today."] * 20)
 # One input of each kind, after COUNCIL was stored (limit: 300 characters).
 MIXED: list[dict[str, Any] | str] = [
@@ -216,7 +217,7 @@ def test_each_outcome_through_the_cli(tmp_path: Path) -> None:
     assert run_cli("ingest", *HASH, "--db", "s.db", "first.jsonl", cwd=tmp_path).returncode == 0
     proc = run_cli("ingest", *HASH, "--max-chars", "300", "--db", "s.db", "mixed.jsonl", "gone.txt", cwd=tmp_path)
     assert proc.returncode == 1  # some failed, some stored
-    lines = proc.stderr.splitlines()
+    lines = said(proc.stderr)
     assert lines[:-1] == [  # in input order
         "crosswire: skipped mixed.jsonl:2: already stored (same outlet, title and text)",
         "crosswire: skipped mixed.jsonl:3: already stored (same outlet, title and text)",

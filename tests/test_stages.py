@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crosswire.analysis.embedders import HashEmbedder
+from crosswire.analysis.embedders import E5_LANGUAGES, HashEmbedder
 from crosswire.analysis.pipeline import Pipeline
 from crosswire.analysis.stages import language
 from crosswire.analysis.stages.clean import Clean, furniture_kind
@@ -59,7 +59,8 @@ def ntrex(ntrex_dir: Path) -> Ntrex:
 
 
 def language_pipeline() -> Pipeline:
-    return Pipeline([Clean(), Segment(), DetectLanguage()])
+    """Language detection as the default pipeline runs it: for multilingual-e5's languages."""
+    return Pipeline([Clean(), Segment(), DetectLanguage(E5_LANGUAGES, reader="the embedder e5")])
 
 
 # --- clean -----------------------------------------------------------------------------------------
@@ -253,9 +254,38 @@ def test_a_language_the_embedder_cannot_read_is_refused_in_one_line(
     _fixed_guess(monkeypatch, guess)
     article = Article(id="x", text="Ìjọba ti kéde pé ìdìbò yóò wáyé ní oṣù tó ń bọ̀.", source="news.txt")
     with pytest.raises(UnsupportedLanguageError) as caught:
-        Pipeline([Clean(), Segment(), DetectLanguage()])(article)
-    assert str(caught.value) == (f"news.txt: text is in {named}, which the bundled models do not cover "
-                                 "[detect_language]")
+        language_pipeline()(article)
+    assert str(caught.value) == f"news.txt: text is in {named}, which the embedder e5 does not cover [detect_language]"
+
+
+def test_an_embedder_that_reads_every_language_refuses_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fixed_guess(monkeypatch, language.Guess("yo", 0.95))
+    article = Article(id="x", text="Ìjọba ti kéde pé ìdìbò yóò wáyé ní oṣù tó ń bọ̀.", source="news.txt")
+    assert Pipeline([Clean(), Segment(), DetectLanguage(None)])(article).language == "yo"
+    # Nor a script the bundled model has no pieces for: such an embedder is trusted with it.
+    thaana = Article(id="dv", text="ދިވެހިރާއްޖޭގެ ސަރުކާރުން ވިދާޅުވީ އިންތިޚާބު ބާއްވާނެ ކަމަށް.", source="dv.txt")
+    _fixed_guess(monkeypatch, language.Guess("dv", 0.9))
+    assert Pipeline([Clean(), Segment(), DetectLanguage(None)])(thaana).language == "dv"
+    with pytest.raises(UnsupportedLanguageError, match="Dhivehi"):
+        language_pipeline()(thaana)
+
+
+def test_the_default_pipeline_keeps_to_its_embedders_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosswire.analysis.pipeline import default_pipeline
+
+    class Polyglot(HashEmbedder):
+        name = "hash.polyglot-test"
+        languages = None
+
+    class OnlyEnglish(HashEmbedder):
+        name = "hash.english-test"
+        languages = frozenset({"en"})
+
+    _fixed_guess(monkeypatch, language.Guess("yo", 0.95))
+    text = "Ìjọba ti kéde pé ìdìbò yóò wáyé ní oṣù tó ń bọ̀."
+    assert default_pipeline(Polyglot())(Article(id="x", text=text, source="yo.txt")).language == "yo"
+    with pytest.raises(UnsupportedLanguageError, match="which the embedder hash.english-test does not cover"):
+        default_pipeline(OnlyEnglish())(Article(id="x", text=text, source="yo.txt"))
 
 
 @pytest.mark.parametrize(("guess", "code"), [
@@ -264,7 +294,7 @@ def test_a_covered_language_is_kept_and_no_guess_is_und(
     monkeypatch: pytest.MonkeyPatch, guess: language.Guess | None, code: str
 ) -> None:
     _fixed_guess(monkeypatch, guess)
-    article = Pipeline([Clean(), Segment(), DetectLanguage()])(
+    article = language_pipeline()(
         Article(id="x", text="Shugaban kasar ya ce za a gudanar da zaben a watan gobe.", source="news.txt"))
     assert article.language == code
     assert {s.language for s in article.sentences} == {code}
@@ -358,7 +388,7 @@ class FussyEmbedder(HashEmbedder):
 
 def _embed_pipeline(error: type[Exception]) -> Pipeline:
     # "EuroNews" is only in the Norwegian seed (line 2).
-    return Pipeline([Clean(), Segment(), DetectLanguage(), Embed(FussyEmbedder("EuroNews", error))])
+    return Pipeline([Clean(), Segment(), DetectLanguage(E5_LANGUAGES), Embed(FussyEmbedder("EuroNews", error))])
 
 
 @pytest.mark.parametrize("error", [

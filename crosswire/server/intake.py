@@ -18,6 +18,7 @@ from typing import Any
 import anyio
 from starlette.concurrency import run_in_threadpool
 
+from crosswire.analysis.embedders import EmbedderUnavailable
 from crosswire.article import Article
 from crosswire.errors import CrosswireError
 from crosswire.ingest import Outcome, ingest_articles
@@ -106,6 +107,8 @@ def store_articles(state: ServerState, items: list[Article | CrosswireError]) ->
             if is_busy(err):
                 raise busy(f"{state.path}: {err} (another process is writing); {done}: send the body again")
             raise ApiError(503, f"{state.path}: {err}; {done}")
+        except EmbedderUnavailable as err:  # its server is down: nothing was stored of this batch's rest
+            raise ApiError(503, str(err))
         except CrosswireError as err:  # e.g. the store holds another embedder's vectors
             raise ApiError(409, str(err))
         return outcomes

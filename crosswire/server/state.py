@@ -111,7 +111,7 @@ class ServerState:
         store = self.writer()
         # Read before catching up: a commit landing meanwhile moves it again and is caught next time.
         version = store.data_version()
-        embedder = self.pipeline().stages[-1].embedder  # type: ignore[attr-defined]
+        embedder = self.pipeline().embedder
         if self._index is None:
             self._index = open_index(store, embedder.dim, embedder.name)
         elif version != self._index_version:  # another connection committed: maybe articles
@@ -125,7 +125,8 @@ class ServerState:
     def pipeline(self) -> Pipeline:
         """The analysis pipeline, loaded on the first write (reads never need the model)."""
         if self._pipeline is None:
-            self._pipeline = default_pipeline(self.embedder, self.options.limits)
+            # The option's NAME[:SETTINGS] when given (a remote embedder's URL is only there).
+            self._pipeline = default_pipeline(self.options.embedder or self.embedder, self.options.limits)
         return self._pipeline
 
     def cached(self, key: object, build: Callable[[], Any]) -> Any:

@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from typing import NamedTuple
+from typing import AbstractSet, NamedTuple
 
 from crosswire.article import Article
 from crosswire.errors import UnsupportedLanguageError
@@ -29,35 +29,10 @@ from crosswire.errors import UnsupportedLanguageError
 # Versioned: bump when a label can change (a new detector, a changed rule or threshold).
 DETECTOR_NAME = "fasttext-lid176-lite+cld3.v2"
 
-# Languages multilingual-e5 reads, as ISO 639-1 codes where one exists. Measured
-# by evals/langid_coverage.py: the share of a language's NTREX-128 sentences that
-# find their own English translation among 119 lines of 8 stories (same names,
-# same numbers). Names and numbers alone reach 0.44-0.69 (Hmong, Tongan, Tachelhit,
-# Yoruba, Tahitian, Pulaar, Wolof, Fijian), unknown scripts 0.06-0.24 (Dzongkha,
-# Dhivehi, Tibetan); XLM-R's own languages mostly 0.80-1.00 (Uyghur 0.80, Hausa
-# 0.89, Somali and Xhosa 0.92). Covered:
-# - XLM-R's 100 CC-100 training languages, which e5 was built on (two read weakly
-#   on NTREX, Burmese 0.67 and Oromo 0.61, and are kept: they are its own);
-# - close relatives written the same way whose vectors carry their meaning (nn with
-#   nb, sh, azb, arz, als, ceb): Luxembourgish 0.95, Bashkir 0.90, Tatar 0.91,
-#   Tajik 0.87, Sorani 0.79, Cantonese 0.93;
-# - other languages measured at 0.78 or more, clear of the names-only band:
-#   Igbo 0.91, Zulu 0.92, Maltese 0.94, Shona 0.88, Chichewa 0.87, Samoan 0.84,
-#   Maori 0.79, Southern Sotho (its NTREX siblings Northern Sotho and Tswana, which
-#   CLD3 calls st, 0.87), and Faroese, Kinyarwanda, Swati, Tigrinya (0.83-0.90)
-#   and Bemba 0.78, which neither detector names today.
-# Not covered, though detectable: Yoruba 0.58 (not among XLM-R's 100), Hmong 0.44,
-# Turkmen 0.70, Hawaiian (not measured; Polynesian, as Tongan 0.46).
-COVERED = set("""
-af am ar as az be bg bn br bs ca cs cy da de el en eo es et eu fa fi fr fy ga gd gl gu ha he hi
-hr hu hy id is it ja jv ka kk km kn ko ku ky la lo lt lv mg mk ml mn mr ms my ne nl no nb nn om
-or pa pl ps pt ro ru sa sd si sk sl so sq sr su sv sw ta te th tl tr ug uk ur uz vi xh yi zh
-ckb sh azb arz als lb tt ba tg ceb fil yue
-ig zu mt sn ny sm mi st fo rw ss ti bem
-""".split())
-
 # Scripts the XLM-R vocabulary has (almost) no pieces for: text in them embeds
-# as unknown tokens, so any score computed from it would be noise.
+# as unknown tokens, so any score computed from it would be noise. Refused for an
+# embedder that names its languages (it is taken to read them in their usual
+# scripts); one that reads every language (``languages`` None) is trusted with them.
 UNCOVERED_SCRIPTS = {
     "THAANA": "Dhivehi", "TIBETAN": "Tibetan", "NKO": "N'Ko", "CHEROKEE": "Cherokee",
     "TIFINAGH": "Tamazight", "SYRIAC": "Syriac", "OL CHIKI": "Santali",
@@ -216,6 +191,12 @@ def language_name(code: str | None, locale: str = "en") -> str:
 
 
 class DetectLanguage:
+    """Label the article and its sentences; refuse an article in a language the embedder does not read.
+
+    ``languages``: the codes the pipeline's embedder reads (its ``languages``), None for every
+    one; ``reader``: its name, for the refusal's message.
+    """
+
     name = "detect_language"
     requires = ("sentences",)
     assigns = ("language", "sentences.language")
@@ -228,27 +209,30 @@ class DetectLanguage:
     min_chars = 25
     min_confidence = 0.9
 
+    def __init__(self, languages: AbstractSet[str] | None = None, reader: str = "the embedder") -> None:
+        self.languages = languages
+        self.reader = reader
+
     def __call__(self, article: Article) -> Article:
         story = article.story_sentences or article.sentences
         body = " ".join(s.text for s in story)
         script, share = dominant_script(body)
-        if script in UNCOVERED_SCRIPTS and share >= 0.5:
+        if self.languages is not None and script in UNCOVERED_SCRIPTS and share >= 0.5:
             raise UnsupportedLanguageError(
                 article.source,
-                f"text is in {UNCOVERED_SCRIPTS[script]} ({script.title()} script), "
-                "which the bundled models do not cover",
+                f"text is in {UNCOVERED_SCRIPTS[script]} ({script.title()} script), which {self.reader} does not cover",
             )
         if not article.language_given:
             guess = identify(body)
             if guess is None or guess.score < self.min_article_score:
                 article.language = "und"
-            elif guess.code not in COVERED:
+            elif self.languages is not None and guess.code not in self.languages:
                 # Even a weak guess outside the embedder's languages is refused: the
                 # vectors of such text carry little more than its names and numbers,
                 # and "und" would hide why.
                 raise UnsupportedLanguageError(
                     article.source,
-                    f"text is in {language_name(guess.code)} ({guess.code}), which the bundled models do not cover",
+                    f"text is in {language_name(guess.code)} ({guess.code}), which {self.reader} does not cover",
                 )
             else:
                 article.language = guess.code
