@@ -33,9 +33,13 @@ from crosswire.limits import Limits
 
 
 class Stage(Protocol):
-    name: str
-    requires: tuple[str, ...]
-    assigns: tuple[str, ...]
+    # Read-only (properties), so that a stage's class attributes of exact tuple types match.
+    @property
+    def name(self) -> str: ...
+    @property
+    def requires(self) -> tuple[str, ...]: ...
+    @property
+    def assigns(self) -> tuple[str, ...]: ...
 
     def __call__(self, article: Article) -> Article: ...
 
@@ -86,21 +90,22 @@ class Pipeline:
     def _pipe_batch(self, batch: list[Article]) -> list[Article | CrosswireError]:
         results: list[Article | CrosswireError] = list(batch)
         for stage in self.stages:
-            alive = [i for i, r in enumerate(results) if isinstance(r, Article)]
-            if hasattr(stage, "pipe"):
+            alive = [(i, r) for i, r in enumerate(results) if isinstance(r, Article)]
+            pipe = getattr(stage, "pipe", None)  # a stage may take a whole batch at once (Embed does)
+            if pipe is not None:
                 try:
-                    done = stage.pipe([results[i] for i in alive])  # type: ignore[attr-defined]
+                    done = pipe([r for _, r in alive])
                 except EmbedderUnavailable as err:
                     err.stage = err.stage or stage.name
                     raise
                 except Exception:
                     # A batch failure: one at a time, so only the culprit fails.
-                    done = [self._run_or_error(stage, results[i]) for i in alive]
-                for i, r in zip(alive, done):
+                    done = [self._run_or_error(stage, r) for _, r in alive]
+                for (i, _), r in zip(alive, done):
                     results[i] = r
             else:
-                for i in alive:
-                    results[i] = self._run_or_error(stage, results[i])  # type: ignore[arg-type]
+                for i, r in alive:
+                    results[i] = self._run_or_error(stage, r)
         return results
 
     def _run_or_error(self, stage: Stage, article: Article) -> Article | CrosswireError:

@@ -9,7 +9,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 import click
 
@@ -96,7 +96,10 @@ def output_stream(output: str | None, fmt: str, colored: bool = False) -> Iterat
         raise cannot_write(output, err.strerror or str(err))
     try:
         with fh:
-            yield lambda text: fh.write(clean(text))
+            def write(text: str) -> None:
+                fh.write(clean(text))
+
+            yield write
     except OSError as err:  # e.g. the disk is full: the file is incomplete
         raise cannot_write(output, err.strerror or str(err))
 
@@ -274,9 +277,10 @@ class StatusLine:
 class Failure(click.ClickException):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
-        self.exit_code = code
+        # click declares exit_code on the class (ClassVar) but reads it from the instance: one class, any code.
+        self.exit_code = code  # type: ignore[misc]
 
-    def show(self, file=None) -> None:  # type: ignore[override]
+    def show(self, file: IO[Any] | None = None) -> None:
         say(f"crosswire: error: {self.message}")
 
 

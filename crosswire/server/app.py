@@ -131,7 +131,7 @@ def store_embedder(options: ServeOptions) -> str:
 def _page_routes() -> list[Route]:
     routes = []
     for path, (name, media) in STATIC.items():
-        body = resources.files(__package__).joinpath("static", name).read_bytes()
+        body = resources.files(__package__).joinpath("static").joinpath(name).read_bytes()
 
         def serve(request: Request, body: bytes = body, media: str = media) -> Response:
             return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
@@ -151,7 +151,7 @@ def create_app(options: ServeOptions = ServeOptions()) -> Starlette:
         yield
         state.close()
 
-    app = Starlette(routes=[*make_routes(state), *_page_routes()], exception_handlers=HANDLERS,  # type: ignore[arg-type]
+    app = Starlette(routes=[*make_routes(state), *_page_routes()], exception_handlers=HANDLERS,
                     # SecurityHeaders outside HostGuard: a refusal carries the headers too.
                     middleware=[Middleware(SecurityHeaders), Middleware(HostGuard, rules=rules)], lifespan=lifespan)
     app.state.crosswire = state

@@ -77,7 +77,7 @@ def as_plugin(loaded: object) -> EmbedderPlugin:
     if isinstance(loaded, EmbedderPlugin):
         return loaded
     if callable(loaded):
-        return EmbedderPlugin(create=loaded)  # type: ignore[arg-type]
+        return EmbedderPlugin(create=loaded)
     raise TypeError(f"an embedder entry point must name a factory, not {type(loaded).__name__}")
 
 

