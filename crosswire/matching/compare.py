@@ -13,7 +13,7 @@ from typing import Iterable
 import numpy as np
 
 from crosswire.analysis.pipeline import Pipeline, default_pipeline
-from crosswire.article import Article
+from crosswire.article import Article, stacked_vectors
 from crosswire.errors import CrosswireError
 from crosswire.limits import Limits
 from crosswire.matching.align import AlignOptions, align
@@ -58,8 +58,8 @@ def pivot_order(articles: list[Article]) -> list[Article]:
 def compare_pair(a: Article, b: Article, options: CompareOptions = CompareOptions()) -> PairComparison:
     """Align two analysed articles and score whether they report the same story."""
     sa, sb = _story(a), _story(b)
-    links = align(np.stack([s.vector for s in sa]) if sa else np.zeros((0, 1)),
-                  np.stack([s.vector for s in sb]) if sb else np.zeros((0, 1)),
+    links = align(stacked_vectors(sa, a.source) if sa else np.zeros((0, 1)),
+                  stacked_vectors(sb, b.source) if sb else np.zeros((0, 1)),
                   [s.id for s in sa], [s.id for s in sb], options.align)
     feats = features(a, b, links)
     score = SameStoryModel.for_embedder(a.embedder or "")(feats)
@@ -125,7 +125,7 @@ def leftover_links(others: list[Article], pivot_pairs: list[PairComparison],
     chosen = sorted((a for a, _ in same if free[a.id]), key=lambda a: -len(free[a.id]))[:options.leftover_articles]
     position = {a.id: n for n, a in enumerate(others)}
     chosen.sort(key=lambda a: position[a.id])  # input order, so the output does not depend on ties
-    stacked = {a.id: (np.stack([s.vector for s in _story(a)]), [s.id for s in _story(a)]) for a in chosen}
+    stacked = {a.id: (stacked_vectors(_story(a), a.source), [s.id for s in _story(a)]) for a in chosen}
     out: list[ArticleLink] = []
     for a, b in combinations(chosen, 2):
         (va, ids_a), (vb, ids_b) = stacked[a.id], stacked[b.id]
