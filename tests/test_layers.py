@@ -17,7 +17,9 @@ LAYERS = [
     {"render"},
     {"store"},
     {"stories"},
-    {"ingest", "server", "cli", "__main__", "__init__"},
+    {"ingest", "fetch", "watch"},
+    {"follow"},
+    {"server", "cli", "__main__", "__init__"},
 ]
 
 

@@ -91,7 +91,100 @@ class Listing(Protocol):
     def members_of(self, story_ids: list[int]) -> list[Member]: ...
 
 
-class StoreProtocol(Articles, Stories, Listing, Protocol):
+@dataclass(frozen=True)
+class Source:
+    """A followed feed and what its fetches found (``crosswire follow list`` shows it)."""
+
+    id: int
+    url: str
+    found_at: str | None          # the page or OPML it was found from
+    title: str | None             # the outlet's name, as the feed gives it
+    language: str | None          # as the feed declares it
+    added_at: datetime
+    etag: str | None
+    last_modified: str | None
+    last_fetch_at: datetime | None
+    last_status: int | None
+    last_new_at: datetime | None  # when a fetch last brought a new article
+    next_fetch_at: datetime
+    failures: int                 # failed fetches in a row (the backoff)
+    errors: int                   # errors since it was added (fetches and entries)
+    last_error: str | None
+    articles: int                 # articles stored from it
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A watch-list: the stories it is about, and where its alerts go besides the store."""
+
+    id: int
+    name: str
+    entities: tuple[str, ...]     # names, matched across scripts
+    words: str | None             # words an article's title or text holds, every one
+    languages: tuple[str, ...]    # an article in one of these (none: any language)
+    min_languages: int | None     # alert when a matching story reaches this many languages
+    webhook: str | None
+    secret: str | None            # the HMAC-SHA256 key of its webhook's signatures
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One event of a watch, recorded once."""
+
+    id: int
+    watch_id: int
+    watch: str
+    story_id: int
+    event: str                    # what happened (watch/events.py names them)
+    key: str                      # what makes it one event: unique per watch
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A webhook delivery of an alert, not made yet."""
+
+    alert_id: int
+    watch_id: int
+    url: str
+    attempts: int
+    next_at: datetime
+    last_error: str | None
+
+
+class Following(Protocol):
+    """The sources followed, the entries taken, watch-lists, their alerts and webhook deliveries
+    (``store/following.py``)."""
+
+    def add_source(self, url: str, title: str | None = None, language: str | None = None,
+                   found_at: str | None = None) -> tuple[Source, bool]: ...
+    def remove_source(self, url_or_id: str) -> Source | None: ...
+    def sources(self) -> list[Source]: ...
+    def due_sources(self, now: datetime | None = None) -> list[Source]: ...
+    def record_fetch(self, source_id: int, *, status: int | None, next_fetch_at: datetime,
+                     error: str | None = None, etag: str | None = None, last_modified: str | None = None,
+                     new_articles: int = 0, title: str | None = None, language: str | None = None,
+                     keep_validators: bool = True) -> None: ...
+    def source_error(self, source_id: int, error: str) -> None: ...
+    def seen_entries(self, urls: list[str]) -> set[str]: ...
+    def add_entry(self, url: str, source_id: int | None, article_id: int | None) -> None: ...
+    def add_watch(self, name: str, *, entities: tuple[str, ...] = (), words: str | None = None,
+                  languages: tuple[str, ...] = (), min_languages: int | None = None,
+                  webhook: str | None = None, secret: str | None = None) -> Watch | None: ...
+    def watches(self) -> list[Watch]: ...
+    def watch(self, name_or_id: str) -> Watch | None: ...
+    def remove_watch(self, name_or_id: str) -> Watch | None: ...
+    def add_alert(self, watch: Watch, story_id: int, event: str, key: str, detail: dict[str, Any]) -> Alert | None: ...
+    def alert_keys(self, watch_id: int, story_ids: list[int]) -> dict[int, set[str]]: ...
+    def alerts(self, since: datetime | None = None, watch_id: int | None = None, limit: int = 100) -> list[Alert]: ...
+    def due_deliveries(self, now: datetime | None = None, limit: int = 100) -> list[Delivery]: ...
+    def record_delivery(self, alert_id: int, *, error: str | None = None, next_at: datetime | None = None) -> None: ...
+    def delivery_of(self, alert_id: int) -> dict[str, Any] | None: ...
+
+
+class StoreProtocol(Articles, Stories, Listing, Following, Protocol):
     """The whole store: what crosswire outside ``crosswire.store`` may call."""
 
     def transaction(self) -> AbstractContextManager[object]: ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable, Union
 
-from crosswire.store import listing_v2, words
+from crosswire.store import following, listing_v2, words
 
 Step = Union[str, Callable[[sqlite3.Connection], None]]
 
@@ -89,4 +89,5 @@ MIGRATIONS: list[list[Step]] = [
         "ALTER TABLE articles ADD COLUMN text_vector BLOB",
     ],
     [_one_schema],  # 4: one schema on every SQLite, the index kept by the store's writes (listing.py)
+    [*following.SCHEMA],  # 5: sources followed, entries taken, watch-lists, alerts, webhook deliveries
 ]

@@ -30,6 +30,7 @@ from crosswire.article import Article, Line, Sentence, stacked_vectors
 from crosswire.errors import CrosswireError
 from crosswire.store import listing, listing_v2
 from crosswire.store.base import StoreProtocol, Vectors
+from crosswire.store.following import FollowTables
 from crosswire.store.migrations import KEPT_IN_PYTHON, MIGRATIONS, Unsupported
 from crosswire.store.queries import StoryQueries, id_chunks, marks
 from crosswire.times import seen, to_micros
@@ -56,7 +57,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class Store(StoryQueries):
+class Store(StoryQueries, FollowTables):
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self._text_vector_column: bool | None = None
         self._by_triggers = False  # the story index kept by listing_v2's triggers: a store left at schema 2 or 3
