@@ -24,7 +24,9 @@ from crosswire.cli.common import (
     quiet_libraries,
 )
 from crosswire.cli.compare import compare
+from crosswire.cli.follow import follow
 from crosswire.cli.ingest import ingest
+from crosswire.cli.poll import poll_command
 from crosswire.cli.recluster import recluster
 from crosswire.cli.score import score
 from crosswire.cli.serve import serve
@@ -48,5 +50,7 @@ main.add_command(stories)
 main.add_command(story)
 main.add_command(score)
 main.add_command(serve)
+main.add_command(follow)
+main.add_command(poll_command)
 
 __all__ = ["DEFAULT_DB", "EXIT_NOTHING", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "main"]

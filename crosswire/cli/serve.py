@@ -16,11 +16,14 @@ from crosswire.cli.common import (
     say,
     warn_uncalibrated,
 )
+from crosswire.cli.fetching import fetch_options, fetch_settings
 from crosswire.errors import CrosswireError
+from crosswire.follow import PollOptions
 from crosswire.limits import Limits
 from crosswire.server import ServeOptions
 from crosswire.server.guard import MIN_TOKEN_LENGTH
 from crosswire.server.guard import is_loopback as _is_loopback
+from crosswire.server.state import PollerOptions
 from crosswire.store.sqlite import StoreError
 
 
@@ -43,17 +46,30 @@ from crosswire.store.sqlite import StoreError
               show_default=True, metavar="SECONDS",
               help="How long a write waits for the one writer; then it gets 503 (code busy) with Retry-After.")
 @limit_options(*ARTICLE_LIMITS)
+@click.option("--poll", "polling", is_flag=True,
+              help="Follow the store's sources while serving (crosswire follow add): each is fetched when due, "
+                   "as crosswire poll does.")
+@click.option("--every", type=click.FloatRange(min=1), default=PollOptions.every, show_default=True, metavar="SECONDS",
+              help="With --poll: how long after a fetch a source is due again.")
+@click.option("--poll-tick", type=click.FloatRange(min=0.1), default=PollerOptions.tick, show_default=True,
+              metavar="SECONDS", help="With --poll: how often the poller looks for sources that are due.")
+@fetch_options
 def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...], embedder: str | None,
-          max_body: int, write_timeout: float, **limits: int) -> None:
+          max_body: int, write_timeout: float, polling: bool, every: float, poll_tick: float, **settings: int) -> None:
     """Serve the store over HTTP: a JSON API (/api, described at /api/openapi.json) and a web page (/)."""
     import socket
+
+    fetching = {k: settings.pop(k) for k in ("allow_private", "allowed_networks", "fetch_timeout", "max_bytes",
+                                             "per_host", "host_delay")}
+    limits = settings
+    poller = PollerOptions(fetch_settings(fetching), PollOptions(every=every), poll_tick) if polling else None
 
     if not _is_loopback(host) and not token:
         raise fail(f"--host {host} is reachable beyond this machine: give --token (or $CROSSWIRE_TOKEN) "
                     "so that only you can add articles", EXIT_USAGE)
     options = ServeOptions(db=db, host=host, port=port, token=token or None, embedder=embedder,
                            max_body=max_body, allowed_hosts=allowed_hosts, write_timeout=write_timeout,
-                           limits=Limits(**limits))
+                           limits=Limits(**limits), poller=poller)
     try:
         import uvicorn
 
@@ -78,7 +94,8 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
     with open_store(db, create=False) as store:
         count = store.count()
     say(f"crosswire: serving {db} ({count} article(s)) on http://{shown}:{bound}/ "
-         f"(writes {'need the token' if token else 'open to this machine'}); Ctrl+C stops")
+         f"(writes {'need the token' if token else 'open to this machine'}"
+        f"{'; following its sources' if polling else ''}); Ctrl+C stops")
     warn_uncalibrated(app.state.crosswire.embedder)  # after the line above: scripts read the address from it
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[sock])

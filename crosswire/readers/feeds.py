@@ -25,7 +25,8 @@ def looks_like_feed(data: bytes) -> bool:
     return head[:5].lower() == b"<?xml" and _FEED_ROOT.search(head) is not None
 
 
-def _entry_text(entry: Any) -> str:
+def entry_text(entry: Any) -> str:
+    """The text of a feedparser entry: its full content, else its summary, as plain lines."""
     detail = (entry.get("content") or [None])[0] or entry.get("summary_detail") or {}
     value = detail.get("value") or entry.get("summary") or ""
     # Plain-text bodies keep their lines; in HTML, newlines are only spaces.
@@ -55,7 +56,7 @@ def read_feed(data: bytes, path: Path, shown: str, seen: set[str]) -> Items:
     for n, entry in enumerate(entries, 1):
         where = f"{shown}#{n}"
         try:
-            text = _entry_text(entry)
+            text = entry_text(entry)
         except Exception as err:  # one odd entry must not stop the others
             yield InputError(where, f"cannot read the feed entry ({type(err).__name__}: {err})")
             continue

@@ -9,6 +9,7 @@ from another origin, are refused before routing (``HostGuard``, rules in ``guard
 from __future__ import annotations
 
 import contextlib
+import sys
 from importlib import resources
 from typing import Any, AsyncIterator, MutableMapping
 
@@ -21,6 +22,7 @@ from starlette.routing import Route
 from crosswire.analysis.embedders import DEFAULT, EmbedderMismatch, SettingsError, fixed_name, get_embedder
 from crosswire.server.errors import HANDLERS, ApiError, error_response
 from crosswire.server.guard import HostRules, check_token, same_origin, split_host
+from crosswire.server.poller import Poller
 from crosswire.server.routes import make_routes
 from crosswire.server.state import ServeOptions, ServerState
 from crosswire.store.sqlite import Store
@@ -128,6 +130,11 @@ def store_embedder(options: ServeOptions) -> str:
     return wanted
 
 
+def say(line: str) -> None:
+    """A line on the server's stderr (the poller's passes)."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def _page_routes() -> list[Route]:
     routes = []
     for path, (name, media) in STATIC.items():
@@ -146,13 +153,20 @@ def create_app(options: ServeOptions = ServeOptions()) -> Starlette:
     rules = HostRules.of(options.host, options.allowed_hosts)
     state = ServerState(options, store_embedder(options))
 
+    poller = Poller(state, options.poller, say) if options.poller else None
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if poller is not None:
+            poller.start()
         yield
+        if poller is not None:
+            poller.stop()
         state.close()
 
     app = Starlette(routes=[*make_routes(state), *_page_routes()], exception_handlers=HANDLERS,
                     # SecurityHeaders outside HostGuard: a refusal carries the headers too.
                     middleware=[Middleware(SecurityHeaders), Middleware(HostGuard, rules=rules)], lifespan=lifespan)
     app.state.crosswire = state
+    app.state.poller = poller
     return app

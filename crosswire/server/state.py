@@ -25,10 +25,21 @@ from pathlib import Path
 from typing import Any, Callable
 
 from crosswire.analysis.pipeline import Pipeline, default_pipeline
+from crosswire.fetch import FetchOptions
+from crosswire.follow import PollOptions
 from crosswire.limits import Limits
 from crosswire.store.sqlite import DataVersion, Store
 from crosswire.stories.neighbours import VectorIndex
 from crosswire.stories.placement import catch_up, open_index
+
+
+@dataclass(frozen=True)
+class PollerOptions:
+    """``crosswire serve --poll``: the poller's settings (``poller.py``)."""
+
+    fetch: FetchOptions = FetchOptions()
+    poll: PollOptions = PollOptions()
+    tick: float = 30.0  # seconds between two looks at which sources are due
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class ServeOptions:
     write_timeout: float = 30.0        # seconds a write waits for its turn at the writer; then 503 busy
     limits: Limits = Limits()          # the largest article (characters, sentences); a larger one fails
     cache_entries: int = 256           # story reports kept in memory
+    poller: PollerOptions | None = None  # follow the store's sources (serve --poll); None: do not
 
 
 class LruCache:

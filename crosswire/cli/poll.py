@@ -1,0 +1,98 @@
+"""``crosswire poll``: one pass over the followed sources that are due (run it from cron)."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+from typing import Any, Callable
+
+import click
+
+from crosswire.analysis.embedders import DEFAULT, EmbedderUnavailable
+from crosswire.analysis.pipeline import default_pipeline
+from crosswire.article import Article
+from crosswire.cli.common import (
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    StatusLine,
+    db_option,
+    embedder_option,
+    fail,
+    limit_options,
+    load_embedder,
+    open_store,
+    say,
+    warn_uncalibrated,
+    window_option,
+)
+from crosswire.cli.fetching import fetch_options, fetch_settings
+from crosswire.errors import CrosswireError
+from crosswire.fetch import Fetcher
+from crosswire.follow import PollOptions, poll
+from crosswire.ingest import IngestReport, ingest_articles
+from crosswire.ingest.outcome import Outcome
+from crosswire.limits import Limits
+from crosswire.store.sqlite import StoreError
+from crosswire.stories.placement import StoryOptions
+
+
+@click.command("poll")
+@db_option
+@click.option("--every", type=click.FloatRange(min=1), default=PollOptions.every, show_default=True,
+              metavar="SECONDS", help="How long after a fetch a source is due again (a failing one waits longer, "
+                                      "doubling per failure).")
+@click.option("--all", "everything", is_flag=True, help="Fetch every source now, due or not.")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=PollOptions.workers, show_default=True,
+              metavar="N", help="Fetches at once (each host still gets --per-host at most).")
+@fetch_options
+@embedder_option(from_store=True)
+@window_option
+@limit_options()
+def poll_command(db: str, every: float, everything: bool, workers: int, embedder: str | None, window_days: float,
+                 **settings: Any) -> None:
+    """Fetch the followed sources that are due, and analyse and place their new articles as ingest does."""
+    fetching = {k: settings.pop(k) for k in ("allow_private", "allowed_networks", "fetch_timeout", "max_bytes",
+                                             "per_host", "host_delay")}
+    model = load_embedder(embedder) if embedder else None
+    with open_store(db, create=True) as store:
+        if not store.sources():
+            raise fail(f"{db}: follows no source (crosswire follow add URL)", EXIT_USAGE)
+        if model is None:
+            known = store.embedders()
+            model = load_embedder(known[0], stored_in=db) if len(known) == 1 else load_embedder(DEFAULT)
+        warn_uncalibrated(model.name)
+        pipeline = default_pipeline(model, Limits(**settings))
+        status = StatusLine()
+        options = StoryOptions(window_days=window_days)
+
+        def place(articles: list[Article], on_outcome: Callable[[Outcome], None]) -> IngestReport:
+            def progress(report: IngestReport) -> None:
+                status.update(f"crosswire: {report.read}/{len(articles)} new articles analysed, {report.added} added ...")
+            return ingest_articles(articles, store, pipeline, options, progress=progress, on_outcome=on_outcome)
+
+        try:
+            with Fetcher(fetch_settings(fetching)) as fetcher:
+                report = poll(store, fetcher, place, PollOptions(every=every, workers=workers, everything=everything),
+                              say=status.update)
+        except StoreError as err:
+            status.clear()
+            raise fail(str(err), EXIT_NOTHING)
+        except sqlite3.Error as err:
+            status.clear()
+            raise fail(f"{db}: {err}; every article stored before this is complete", EXIT_NOTHING)
+        except EmbedderUnavailable as err:
+            status.clear()
+            raise fail(f"{err}; every article stored before this is complete", EXIT_NOTHING)
+        except CrosswireError as err:  # e.g. the store holds another embedder's vectors
+            status.clear()
+            raise fail(str(err), EXIT_USAGE)
+        except KeyboardInterrupt:
+            status.clear()
+            raise fail("interrupted; every article stored so far is complete, and the next poll takes the rest", 130)
+        status.clear()
+        for problem in report.problems:
+            say(f"crosswire: skipped {problem}")
+        total = store.count()
+    say(f"crosswire: {report.summary()}; {db} holds {total} article(s)")
+    sys.exit(EXIT_SKIPPED if report.problems else EXIT_OK)

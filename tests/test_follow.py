@@ -1,0 +1,216 @@
+"""Following sources: subscriptions (feeds, pages that name them, OPML), polling a real local
+site of several outlets in several languages, and every way a source can misbehave.
+
+The site (``feedsite.py``) is a real HTTP server on 127.0.0.1 started by the tests; the
+fetcher is allowed that one address only (``--allow-address 127.0.0.1``), so a redirect to
+any other private address is refused. Fast cases use the hash embedder; the story across
+Arabic and Norwegian needs the real model and is marked ``model``.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import said
+from feedsite import FeedServer, Site, ntrex_items, seed_item
+
+from crosswire.cli import EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
+from crosswire.errors import InputError
+from crosswire.follow import canonical_url, feeds_in_page, read_opml
+from crosswire.store.sqlite import Store
+
+LOCAL = ["--allow-address", "127.0.0.1", "--host-delay", "0"]
+FAST = [*LOCAL, "--embedder", "hash", "--timeout", "1.5", "--max-bytes", "1000000"]
+BAD = ["/broken/feed.xml", "/slow/feed.xml", "/private/feed.xml", "/huge/feed.xml", "/bomb/feed.xml",
+       "/malformed/feed.xml", "/turned-html/feed.xml"]
+
+
+def run(*args: str | Path) -> Result:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def site(seeds_dir: Path) -> Iterator[Site]:
+    server = FeedServer()
+    s = server.site
+    s.slow_seconds = 4.0
+    s.add_outlet("ar", "Al-Khabar", "ar", [seed_item(seeds_dir, "ar_rutte_ishiba.txt")] + ntrex_items("arb"))
+    # Teasers only: each article is read from its page.
+    s.add_outlet("nb", "Nordlys Nytt", "nb",
+                 [seed_item(seeds_dir, "nb_rutte_ishiba.txt", teaser=True)] + ntrex_items("nob", teaser=True), atom=True)
+    s.add_outlet("de", "Tageblatt", "de", ntrex_items("deu"))
+    yield s
+    server.close()
+
+
+def sources(db: Path) -> dict[str, dict[str, object]]:
+    listed = json.loads(run("follow", "list", "--db", db, "--format", "json").output)
+    return {row["url"].split("/", 3)[3]: row for row in listed}
+
+
+# -- subscriptions ------------------------------------------------------------------------------
+
+def test_canonical_url_drops_what_names_no_article() -> None:
+    assert canonical_url("HTTPS://News.Example:443/a/b?id=3&utm_source=rss&fbclid=x#top") == "https://news.example/a/b?id=3"
+    assert canonical_url("http://news.example:8080/a?b=1&a=2") == "http://news.example:8080/a?b=1&a=2"
+    assert canonical_url("http://news.example") == "http://news.example/"
+
+
+def test_a_page_names_its_feeds() -> None:
+    page = (b'<html><head><link rel="alternate" type="application/rss+xml" title="World" href="/world.rss">'
+            b'<link rel="alternate" type="text/html" href="/en"><link rel="stylesheet" href="/s.css">'
+            b'<link rel="Alternate" type="application/atom+xml" href="https://other.example/a.atom"></head></html>')
+    found = feeds_in_page(page, "https://news.example/section/")
+    assert [(f.url, f.title) for f in found] == [("https://news.example/world.rss", "World"),
+                                                 ("https://other.example/a.atom", None)]
+
+
+def test_opml_lists_its_feeds_and_a_bad_one_says_why(tmp_path: Path) -> None:
+    good = (b'<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body>'
+            b'<outline text="World"><outline text="A" title="Outlet A" xmlUrl="https://a.example/feed"/>'
+            b'<outline text="B" xmlUrl="https://b.example/rss"/><outline text="A again" xmlUrl="https://a.example/feed"/>'
+            b"</outline></body></opml>")
+    assert [(f.url, f.title) for f in read_opml(good, "mine.opml")] == [("https://a.example/feed", "Outlet A"),
+                                                                        ("https://b.example/rss", "B")]
+    with pytest.raises(InputError, match=r"^bad.opml: not a valid OPML file"):
+        read_opml(b"<?xml version='1.0'?><opml><body><outline xmlUrl='x'", "bad.opml")
+    with pytest.raises(InputError, match="names no feed"):
+        read_opml(b"<opml><body><outline text='folder only'/></body></opml>", "empty.opml")
+    # An entity bomb is refused before it is parsed.
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+            b'<opml><body><outline xmlUrl="&lol2;"/></body></opml>')
+    with pytest.raises(InputError, match="declares XML entities"):
+        read_opml(bomb, "bomb.opml")
+
+
+def test_follow_add_a_feed_a_page_and_an_opml_then_list_and_remove(site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    opml = tmp_path / "list.opml"
+    opml.write_text(f'<opml version="2.0"><body><outline text="Tageblatt" xmlUrl="{site.url("/de/feed.xml")}"/>'
+                    "</body></opml>", encoding="utf-8")
+    result = run("follow", "add", site.url("/ar/feed.xml"), site.url("/nb/"), opml, "--db", db, *LOCAL)
+    assert result.exit_code == EXIT_OK, result.output
+    assert said(result.stderr) == [f"crosswire: following {site.url('/ar/feed.xml')} (Al-Khabar)",
+                                   f"crosswire: following {site.url('/nb/feed.xml')} (Nordlys Nytt)",
+                                   f"crosswire: following {site.url('/de/feed.xml')} (Tageblatt)"]
+    listed = sources(db)
+    assert set(listed) == {"ar/feed.xml", "nb/feed.xml", "de/feed.xml"}
+    assert listed["ar/feed.xml"]["language"] == "ar" and listed["nb/feed.xml"]["found_at"] == site.url("/nb/")
+    assert all(row["last_fetch_at"] is None and row["errors"] == 0 for row in listed.values())
+    again = run("follow", "add", site.url("/ar/feed.xml"), "--db", db, *LOCAL)
+    assert again.exit_code == EXIT_OK and "already following" in again.stderr
+    gone = run("follow", "remove", site.url("/ar/feed.xml"), "--db", db)
+    assert gone.exit_code == EXIT_OK and set(sources(db)) == {"nb/feed.xml", "de/feed.xml"}
+    missing = run("follow", "remove", "http://nowhere.example/feed", "--db", db)
+    assert missing.exit_code == EXIT_USAGE and "not followed" in missing.stderr
+
+
+def test_follow_add_bad_inputs_one_line_each(site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    bad_opml = tmp_path / "bad.opml"
+    bad_opml.write_text("<opml><body><outline xmlUrl='http://a.example/'", encoding="utf-8")
+    result = run("follow", "add", "ftp://a.example/feed", str(tmp_path / "none.opml"), bad_opml,
+                 site.url("/broken/feed.xml"), site.url("/turned-html/feed.xml"), "http://127.0.0.1:9/feed",
+                 "--db", db, *LOCAL, "--timeout", "2")
+    assert result.exit_code == EXIT_NOTHING
+    lines = said(result.stderr)
+    assert lines[:-1] == [
+        "crosswire: skipped ftp://a.example/feed: only http:// and https:// addresses can be followed",
+        f"crosswire: skipped {tmp_path / 'none.opml'}: no such file (give a feed's http(s) address or an OPML file)",
+        lines[2], lines[3], lines[4], lines[5]]
+    assert lines[2].startswith(f"crosswire: skipped {bad_opml}: not a valid OPML file")
+    assert lines[3] == f"crosswire: skipped {site.url('/broken/feed.xml')}: HTTP 500" or "500" in lines[3]
+    assert "no feed found" in lines[4]
+    assert lines[5].startswith("crosswire: skipped http://127.0.0.1:9/feed: ")
+    assert lines[-1] == "crosswire: error: nothing to follow"
+    assert run("follow", "list", "--db", db).output.startswith("no sources followed")
+
+
+# -- polling ------------------------------------------------------------------------------------
+
+def test_poll_takes_new_entries_once_and_a_second_pass_costs_304s(site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    feeds = ["/ar/feed.xml", "/nb/feed.xml", "/moved/feed.xml"]
+    assert run("follow", "add", *[site.url(p) for p in feeds], "--db", db, *LOCAL).exit_code == EXIT_OK
+    first = run("poll", "--db", db, *FAST)
+    assert first.exit_code == EXIT_OK, first.output
+    summary = said(first.stderr)[-1]
+    # ar: 5 full entries; nb: 5 teasers read from their pages; de (after 3 redirects): 4.
+    assert summary.startswith("crosswire: 3 source(s) fetched (0 unchanged, 0 failed), 14 new entries (5 pages read), "
+                              "14 articles added"), summary
+    with Store(db) as store:
+        rows = store.db.execute("SELECT outlet, url, title, text FROM articles ORDER BY id").fetchall()
+        entries = store.db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    assert len(rows) == 14 and entries == 14
+    assert {r["outlet"] for r in rows} == {"Al-Khabar", "Nordlys Nytt", "Tageblatt"}
+    nb = [r for r in rows if r["outlet"] == "Nordlys Nytt"]
+    # The page's article, not the feed's one-line teaser, and no navigation or footer.
+    seed = next(r for r in nb if "nb_rutte_ishiba" in r["url"])
+    assert "Rutte" in seed["text"] and len(seed["text"]) > 1000 and "© Nordlys" not in seed["text"]
+    assert all("utm_source" not in r["url"] for r in rows)
+    listed = sources(db)
+    assert listed["ar/feed.xml"]["articles"] == 5 and listed["ar/feed.xml"]["last_status"] == 200
+    assert listed["ar/feed.xml"]["last_new_at"] is not None
+
+    site.log.clear()
+    second = run("poll", "--db", db, "--all", *FAST)
+    assert second.exit_code == EXIT_OK, second.output
+    assert said(second.stderr)[-1].startswith("crosswire: 3 source(s) fetched (3 unchanged, 0 failed), 0 new entries "
+                                              "(0 pages read), 0 articles added")
+    feeds_fetched = [r for r in site.requests() if r.path.endswith("feed.xml")]
+    assert {r.path: r.status for r in feeds_fetched} == {"/ar/feed.xml": 304, "/nb/feed.xml": 304, "/de/feed.xml": 304}
+    assert not site.requests("/nb/articles/") and not site.requests("/ar/articles/")
+    # Nothing is due before --every has passed: a pass without --all fetches nothing.
+    site.log.clear()
+    third = run("poll", "--db", db, *FAST)
+    assert said(third.stderr)[-1].startswith("crosswire: 0 source(s) fetched") and not site.requests()
+
+
+def test_an_article_in_two_feeds_is_fetched_once(site: Site, tmp_path: Path, seeds_dir: Path) -> None:
+    """The same page listed by two feeds (with other tracking parameters) is one entry."""
+    teaser = seed_item(seeds_dir, "nb_rutte_ishiba.txt", teaser=True)
+    site.add_outlet("mirror", "Speil", "nb", [])
+    # Another feed listing the same pages, with tracking parameters of its own.
+    site.feeds["/mirror/feed.xml"] = (site.feeds["/nb/feed.xml"][0].replace(b'.html"', b'.html?utm_medium=mirror"'),
+                                      "application/atom+xml")
+    db = tmp_path / "s.db"
+    run("follow", "add", site.url("/nb/feed.xml"), site.url("/mirror/feed.xml"), "--db", db, *LOCAL)
+    result = run("poll", "--db", db, *FAST)
+    assert result.exit_code == EXIT_OK, result.output
+    pages = [r.path for r in site.requests(f"/nb/articles/{teaser.slug}")]
+    assert pages == [f"/nb/articles/{teaser.slug}.html"]
+    assert "5 new entries (5 pages read), 5 articles added" in said(result.stderr)[-1]
+
+
+def test_every_failing_source_is_one_line_and_counted_and_the_rest_go_on(site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    added = run("follow", "add", "--no-check", *[site.url(p) for p in ["/ar/feed.xml", *BAD]],
+                "http://127.0.0.1:9/dead.xml", "--db", db, *LOCAL)
+    assert added.exit_code == EXIT_OK, added.output
+    result = run("poll", "--db", db, *FAST)
+    assert result.exit_code == EXIT_SKIPPED, result.output
+    lines = said(result.stderr)
+    assert lines[-1].startswith("crosswire: 9 source(s) fetched (0 unchanged, 8 failed), 5 new entries"), lines[-1]
+    skipped = {line.split(": ", 2)[1].split("/", 3)[3]: line.split(": ", 2)[2] for line in lines[:-1]}
+    assert set(skipped) == {p.lstrip("/") for p in BAD} | {"dead.xml"}, lines
+    assert "HTTP 500" in skipped["broken/feed.xml"]
+    assert "tim" in skipped["slow/feed.xml"]  # timed out
+    assert "169.254.169.254" in skipped["private/feed.xml"]
+    assert "1000000" in skipped["huge/feed.xml"] and "1000000" in skipped["bomb/feed.xml"]
+    assert "not a valid RSS/Atom feed" in skipped["malformed/feed.xml"]
+    assert "no longer a feed" in skipped["turned-html/feed.xml"]
+    listed = sources(db)
+    assert listed["ar/feed.xml"]["errors"] == 0 and listed["ar/feed.xml"]["articles"] == 5
+    for path in [*BAD, "/dead.xml"]:
+        row = listed[path.lstrip("/")]
+        assert row["errors"] == 1 and row["failures"] == 1 and row["last_error"], row
+        # Backed off: not due again for a while.
+        assert row["next_fetch_at"] > row["last_fetch_at"]
+    # Nothing was asked of the metadata address: the redirect was refused before any connection.
+    assert not [r for r in site.requests() if "latest" in r.path]
