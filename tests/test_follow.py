@@ -9,6 +9,7 @@ Arabic and Norwegian needs the real model and is marked ``model``.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Iterator
 
@@ -214,3 +215,37 @@ def test_every_failing_source_is_one_line_and_counted_and_the_rest_go_on(site: S
         assert row["next_fetch_at"] > row["last_fetch_at"]
     # Nothing was asked of the metadata address: the redirect was refused before any connection.
     assert not [r for r in site.requests() if "latest" in r.path]
+
+
+# -- the server's poller ------------------------------------------------------------------------
+
+def test_serve_poll_follows_the_sources_while_serving_and_takes_writes(site: Site, tmp_path: Path) -> None:
+    """A real `crosswire serve --poll`: its poller places the feeds' articles through the server's
+    one writer while POSTs of articles go on; the store ends with all of them, each in a story."""
+    import time
+
+    from server_support import ProcessServer, request
+    db = tmp_path / "s.db"
+    assert run("follow", "add", site.url("/ar/feed.xml"), site.url("/nb/feed.xml"), "--db", db, *LOCAL).exit_code == 0
+    server = ProcessServer(db, "--poll", "--poll-tick", "0.3", "--embedder", "hash", *LOCAL)
+    try:
+        assert "following its sources" in server.line
+        posted = []
+        for n in range(3):
+            body = json.dumps({"id": f"posted-{n}", "text": f"Posted while polling, number {n}. It has two sentences."})
+            answer = request(server.port, "POST", "/api/articles", body.encode(), {"Content-Type": "application/json"})
+            assert answer.status == 201, answer.body
+            posted.append(answer.json())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if request(server.port, "GET", "/api/health").json()["articles"] >= 13:
+                break
+            time.sleep(0.2)
+        assert request(server.port, "GET", "/api/health").json()["articles"] == 13
+    finally:
+        server.stop()
+    assert any("crosswire: poll: 2 source(s) fetched" in line for line in server.log), server.log
+    with sqlite3.connect(db) as check:
+        assert check.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
+        assert check.execute("SELECT count(*) FROM entries").fetchone()[0] == 10
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
