@@ -23,6 +23,7 @@ from crosswire.server.errors import HANDLERS, ApiError, error_response
 from crosswire.server.guard import HostRules, check_token, same_origin, split_host
 from crosswire.server.routes import make_routes
 from crosswire.server.state import ServeOptions, ServerState
+from crosswire.server.watches import make_watch_routes
 from crosswire.store.sqlite import Store
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -151,7 +152,7 @@ def create_app(options: ServeOptions = ServeOptions()) -> Starlette:
         yield
         state.close()
 
-    app = Starlette(routes=[*make_routes(state), *_page_routes()], exception_handlers=HANDLERS,
+    app = Starlette(routes=[*make_routes(state), *make_watch_routes(state), *_page_routes()], exception_handlers=HANDLERS,
                     # SecurityHeaders outside HostGuard: a refusal carries the headers too.
                     middleware=[Middleware(SecurityHeaders), Middleware(HostGuard, rules=rules)], lifespan=lifespan)
     app.state.crosswire = state
