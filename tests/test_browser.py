@@ -16,7 +16,10 @@ from typing import Iterator
 
 import pytest
 from conftest import find_seeds
-from server_support import ProcessServer, request
+from server_support import ProcessServer, ThreadServer, request
+
+from crosswire.server import ServeOptions
+from crosswire.store.sqlite import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -220,3 +223,49 @@ def test_the_page_works_by_name_and_a_rebound_name_gets_nothing(browser: "Browse
         assert status == 421 and request(served.port, "GET", "/api/health").json()["articles"] == before
     finally:
         rebound.close()
+
+
+def test_the_watch_lists_view_shows_a_watch_its_alert_and_its_feed(browser: "Browser", tmp_path: Path) -> None:
+    # A store of its own, with the fast hash embedder: one story, one watch, one alert about it.
+    db = tmp_path / "watched.db"
+    server = ThreadServer(ServeOptions(db=str(db), embedder="hash"))
+    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
+    try:
+        article = {"id": "bridge", "language": "en", "source": "Harbour Times", "title": "Harbour bridge vote delayed",
+                   "text": "The city council postponed its vote on the new harbour bridge.\n"
+                           "Critics said the plan had been rushed through without a hearing."}
+        story = server("POST", "/api/articles", article).json()["results"][0]["story"]
+        watch = server("POST", "/api/watches", {"name": "Harbour <b>watch</b>", "entities": ["Harbour Times"],
+                                                "languages": ["en"], "text": "bridge"}).json()
+        with Store(db, create=False) as store:
+            found = store.watch(str(watch["id"]))
+            assert found is not None
+            reason = "bridge: a new story in en (1 outlet) <img src=x onerror=\"window.__pwned=1\">"
+            store.add_alert(found, story, "story", f"story:{story}", {"story": story, "reason": reason})
+        base = f"http://127.0.0.1:{server.port}"
+        page = context.new_page()
+        requested: list[str] = []
+        errors: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/")
+        page.locator("li.story").first.wait_for()
+        page.get_by_role("link", name="Watch-lists").click()
+        section = page.locator(f"section.watch[data-watch='{watch['id']}']")
+        section.wait_for()
+        assert page.locator(".views a[aria-current='page']").text_content() == "Watch-lists"
+        assert section.locator("h2").text_content() == "Harbour <b>watch</b>"
+        assert section.locator(".conditions").text_content().count("Harbour Times") == 1
+        item = section.locator(f"li.alert[data-story='{story}']")
+        assert item.locator("a").text_content() == reason
+        assert item.locator("a").get_attribute("href") == f"#/story/{story}"
+        assert section.locator("a.atom").get_attribute("href") == f"/api/watches/{watch['id']}/alerts.atom"
+        assert page.locator("main b, main img").count() == 0 and page.evaluate("typeof window.__pwned") == "undefined"
+        item.locator("a").click()  # to the story on the page
+        page.locator("h1.story-headline").wait_for()
+        assert page.locator("h1.story-headline").text_content() == "Harbour bridge vote delayed"
+        assert all(url.startswith(base) for url in requested), requested
+        assert errors == []
+    finally:
+        context.close()
+        server.stop()

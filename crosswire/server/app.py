@@ -25,6 +25,7 @@ from crosswire.server.guard import HostRules, check_token, same_origin, split_ho
 from crosswire.server.poller import Poller
 from crosswire.server.routes import make_routes
 from crosswire.server.state import ServeOptions, ServerState
+from crosswire.server.watches import make_watch_routes
 from crosswire.store.sqlite import Store
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -164,7 +165,7 @@ def create_app(options: ServeOptions = ServeOptions()) -> Starlette:
             poller.stop()
         state.close()
 
-    app = Starlette(routes=[*make_routes(state), *_page_routes()], exception_handlers=HANDLERS,
+    app = Starlette(routes=[*make_routes(state), *make_watch_routes(state), *_page_routes()], exception_handlers=HANDLERS,
                     # SecurityHeaders outside HostGuard: a refusal carries the headers too.
                     middleware=[Middleware(SecurityHeaders), Middleware(HostGuard, rules=rules)], lifespan=lifespan)
     app.state.crosswire = state

@@ -70,6 +70,74 @@ OUTCOME = {
     },
 }
 
+LANG_CODE = {"type": "string", "description": "a language code like ar, nb or zh-CN"}
+TIME = {"type": ["string", "null"], "description": "ISO 8601, UTC, with microseconds"}
+WATCH_IN = {
+    "type": "object", "required": ["name"], "additionalProperties": False,
+    "description": "At least one condition (entities, text, languages, min_languages). Each bad field is "
+                   "named in the 422 error's message (`field: problem; ...`).",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 100,
+                 "description": "one line, unique, not a bare number"},
+        "entities": {"type": "array", "maxItems": 50, "items": {"type": "string", "minLength": 1, "maxLength": 200},
+                     "description": "names (people, places, organisations), matched across scripts"},
+        "text": {"type": "string", "maxLength": 500, "description": "words an article's title or text holds, every one"},
+        "languages": {"type": "array", "maxItems": 50, "items": LANG_CODE,
+                      "description": "an article in one of these languages"},
+        "min_languages": {"type": "integer", "minimum": 2, "maximum": 50,
+                          "description": "alert when a matching story reaches this many languages"},
+        "webhook": {"type": "string", "format": "uri", "maxLength": 2000, "description": "http or https URL"},
+        "secret": {"type": "string", "minLength": 16, "maxLength": 200,
+                   "description": "the HMAC-SHA256 key of the webhook's signatures (only with a webhook); made "
+                                  "when a webhook comes without one, and answered once"},
+    },
+}
+WATCH = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"},
+        "entities": {"type": "array", "items": {"type": "string"}},
+        "text": {"type": ["string", "null"]},
+        "languages": {"type": "array", "items": {"type": "string"}},
+        "min_languages": {"type": ["integer", "null"]},
+        "webhook": {"type": ["string", "null"]},
+        "signed": {"type": "boolean", "description": "its webhook's deliveries are signed (the secret is never shown)"},
+        "created_at": TIME,
+        "alerts": {"type": "integer", "description": "alerts recorded"},
+        "latest_alert_at": TIME,
+        "atom": {"type": "string", "description": "path of its alerts' Atom feed"},
+        "secret": {"type": "string", "description": "only in the answer to POST /api/watches, and only when "
+                                                    "the secret was made there: keep it, it is not shown again"},
+    },
+}
+ALERT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "watch_id": {"type": "integer"}, "watch": {"type": "string"},
+        "story_id": {"type": "integer"},
+        "event": {"type": "string", "description": "story (a new matching story), languages (it reached more "
+                                                  "languages), outlet (a new outlet reports it)"},
+        "key": {"type": "string", "description": "what makes it one event of its watch"},
+        "detail": {"type": "object", "description": "story, title, languages, outlets, articles, matched, "
+                                                   "outlet (event outlet), reason (one line)"},
+        "created_at": TIME,
+        "page": {"type": "string", "description": "the story on this server's page"},
+    },
+}
+SOURCE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "url": {"type": "string"}, "title": {"type": ["string", "null"]},
+        "language": {"type": ["string", "null"]}, "added_at": TIME, "last_fetch_at": TIME, "last_new_at": TIME,
+        "last_status": {"type": ["integer", "null"], "description": "HTTP status of the last fetch"},
+        "next_fetch_at": TIME,
+        "failures": {"type": "integer", "description": "failed fetches in a row"},
+        "errors": {"type": "integer", "description": "errors since it was added"},
+        "last_error": {"type": ["string", "null"]},
+        "articles": {"type": "integer", "description": "articles stored from it"},
+    },
+}
+
 
 def _param(name: str, where: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
     return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
@@ -85,6 +153,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
 
 LANG = {"type": "string", "pattern": "^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"}
 ID = {"type": "string", "pattern": "^[0-9]{1,15}$"}
+TOKEN_WRITE = ("Needs `Authorization: Bearer TOKEN` when the server has a token (401 without it, 403 for "
+               "a wrong one).")
 
 
 def document(version: str) -> dict[str, Any]:
@@ -154,11 +224,59 @@ def document(version: str) -> dict[str, Any]:
                 "responses": {"200": _json({"type": "object"}, "the article as in `crosswire analyze`, with "
                                                                "store_id and story_id"),
                               **_errors(400, 404)}}},
+            "/api/watches": {
+                "get": {
+                    "summary": "The watch-lists, with how many alerts each raised (secrets never shown)",
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "watches": {"type": "array", "items": {"$ref": "#/components/schemas/Watch"}}}},
+                        "every watch, oldest first"), **_errors(500)}},
+                "post": {
+                    "summary": "Make a watch-list",
+                    "description": f"{TOKEN_WRITE} A webhook without a secret gets one made, answered in "
+                                   "`secret` this once. A name already taken is a 409.",
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/WatchIn"}}}},
+                    "responses": {"201": _json({"$ref": "#/components/schemas/Watch"}, "the watch made"),
+                                  **_errors(400, 401, 403, 409, 413, 415, 422, 503)}}},
+            "/api/watches/{watch_id}": {"delete": {
+                "summary": "Remove a watch-list, with its alerts",
+                "description": TOKEN_WRITE,
+                "parameters": [_param("watch_id", "path", "watch id (from /api/watches)", ID, True)],
+                "responses": {"204": {"description": "removed"}, **_errors(400, 401, 403, 404, 503)}}},
+            "/api/watches/{watch_id}/alerts.atom": {"get": {
+                "summary": "A watch's latest alerts as an Atom 1.0 feed, for feed readers",
+                "description": "Feed and entry ids are stable URNs (`urn:crosswire:STORE:watch:ID`, "
+                               "`urn:crosswire:STORE:alert:ID`); each entry's title is the alert's reason, its "
+                               "link the story on this server's page, its content the languages and outlets.",
+                "parameters": [_param("watch_id", "path", "watch id (from /api/watches)", ID, True),
+                               _param("limit", "query", "at most this many entries",
+                                      {"type": "integer", "minimum": 1, "maximum": 500, "default": 50})],
+                "responses": {"200": {"description": "the feed",
+                                      "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                              **_errors(400, 404, 422)}}},
+            "/api/alerts": {"get": {
+                "summary": "Alerts of every watch (or one), latest first",
+                "parameters": [
+                    _param("since", "query", "only alerts recorded at or after this ISO date or date-time "
+                                             "(a `created_at` given back is kept)", {"type": "string"}),
+                    _param("watch", "query", "only this watch's alerts (its id)", {"type": "integer", "minimum": 1}),
+                    _param("limit", "query", "at most this many", {"type": "integer", "minimum": 1, "maximum": 500,
+                                                                  "default": 100}),
+                ],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
+                    "limit": {"type": "integer"}}}, "the alerts"), **_errors(422)}}},
+            "/api/sources": {"get": {
+                "summary": "The followed sources (feeds) and what their fetches found",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}},
+                    "every source, in the order they were added"), **_errors(500)}}},
             "/api/openapi.json": {"get": {
                 "summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1")}}},
         },
         "components": {"schemas": {
             "Error": ERROR, "ArticleIn": ARTICLE_IN, "StorySummary": STORY_SUMMARY,
+            "WatchIn": WATCH_IN, "Watch": WATCH, "Alert": ALERT, "Source": SOURCE,
             "AddResult": {"type": "object", "properties": {
                 "added": {"type": "integer"}, "duplicates": {"type": "integer"}, "failed": {"type": "integer"},
                 "results": {"type": "array", "items": OUTCOME}}},

@@ -287,6 +287,11 @@ class FollowTables:
                                [*args, limit])
         return [_alert(r) for r in rows]
 
+    def alert_counts(self) -> dict[int, tuple[int, datetime]]:
+        """For each watch that has alerts: how many, and when the latest was recorded (one query)."""
+        rows = self.db.execute("SELECT watch_id, count(*), max(created_at) FROM alerts GROUP BY watch_id")
+        return {r[0]: (r[1], _time(r[2]) or datetime.now(timezone.utc)) for r in rows}
+
     def due_deliveries(self, now: datetime | None = None, limit: int = 100) -> list[Delivery]:
         """Webhook deliveries neither made nor given up, due at ``now``."""
         rows = self.db.execute(

@@ -141,8 +141,11 @@ function parseHash() {
 function route() {
   const { path, params } = parseHash();
   const story = path.match(/^\/story\/(\d{1,15})$/);
+  markView(path === "/watches" ? "watches" : "stories");
   if (story) {
     showStory(story[1]);
+  } else if (path === "/watches") {
+    showWatches();
   } else {
     document.getElementById("q").value = params.get("q") || "";
     showList(params.get("q") || "");
@@ -381,6 +384,73 @@ function quotesSection(report, articles) {
               el("figcaption", {}, `${article ? outletOf(article) : q.article} · ${langName(q.language || (article && article.language) || "und")}`));
           })))));
     }));
+}
+
+// --- watch-lists ------------------------------------------------------------------------------
+
+// The navigation shows which view is open.
+function markView(view) {
+  document.querySelectorAll(".views a").forEach((a) => {
+    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  });
+}
+
+const ALERTS_SHOWN = 10;
+
+async function showWatches() {
+  const mine = ++renderCount;
+  let watches, alerts;
+  try {
+    watches = (await api("/api/watches")).watches;
+    // Each watch's latest alerts, asked for together.
+    alerts = await Promise.all(watches.map((w) => api(`/api/alerts?watch=${w.id}&limit=${ALERTS_SHOWN}`)));
+  } catch (err) {
+    if (mine === renderCount) showError(`Could not load the watch-lists: ${err.message}`);
+    return;
+  }
+  if (mine !== renderCount) return;
+  document.title = "crosswire: watch-lists";
+  const heading = el("h1", {}, "Watch-lists");
+  if (!watches.length) {
+    show(heading, el("p", { class: "empty" }, "No watch-lists yet: add one with crosswire watch add or POST /api/watches."));
+    return;
+  }
+  show(heading, el("p", { class: "count" }, plural(watches.length, "watch-list", "watch-lists")),
+    el("div", { class: "watch-list" }, watches.map((w, i) => watchItem(w, alerts[i].alerts))));
+}
+
+function watchItem(watch, alerts) {
+  const conditions = [];
+  if (watch.entities.length) {
+    conditions.push(el("li", {}, "Names: ", watch.entities.map((name) => el("span", { class: "chip entity", dir: "auto" }, name))));
+  }
+  if (watch.text) conditions.push(el("li", {}, "Words: ", el("q", { dir: "auto" }, watch.text)));
+  if (watch.languages.length) conditions.push(el("li", {}, "In: ", watch.languages.map(langChip)));
+  if (watch.min_languages) conditions.push(el("li", {}, `Reaching ${watch.min_languages} languages`));
+  const hook = safeUrl(watch.webhook);
+  if (hook) conditions.push(el("li", {}, `Webhook to ${new URL(hook).host}${watch.signed ? " (signed)" : ""}`));
+  const latest = watch.latest_alert_at ? ` · latest ${when(watch.latest_alert_at)}` : "";
+  return el("section", { class: "watch", "data-watch": watch.id },
+    el("h2", { dir: "auto" }, watch.name),
+    el("ul", { class: "conditions" }, conditions),
+    el("p", { class: "meta" }, plural(watch.alerts, "alert", "alerts"), latest, " · ",
+      el("a", { class: "atom", href: watch.atom, type: "application/atom+xml" }, "Atom feed")),
+    alerts.length ? el("ol", { class: "alerts" }, alerts.map(alertItem)) : el("p", { class: "empty" }, "No alerts yet."));
+}
+
+function alertItem(alert) {
+  const detail = alert.detail || {};
+  const reason = detail.reason || `${alert.event}: story ${alert.story_id}`;
+  return el("li", { class: "alert", "data-alert": alert.id, "data-story": alert.story_id },
+    el("a", { href: `#/story/${alert.story_id}`, dir: "auto" }, reason),
+    " ", el("span", { class: "chip event" }, alert.event),
+    " ", el("time", { datetime: alert.created_at }, when(alert.created_at)));
+}
+
+// "2025-03-10 14:05 UTC": the same for every reader, as the API's times are.
+function when(iso) {
+  return iso ? `${String(iso).slice(0, 16).replace("T", " ")} UTC` : "";
 }
 
 // --- start -----------------------------------------------------------------------------------
