@@ -249,3 +249,23 @@ def test_serve_poll_follows_the_sources_while_serving_and_takes_writes(site: Sit
         assert check.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
         assert check.execute("SELECT count(*) FROM entries").fetchone()[0] == 10
         assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- the story across languages, with the real model --------------------------------------------
+
+@pytest.mark.model
+def test_after_a_poll_the_rutte_ishiba_story_is_listed_in_arabic_and_norwegian(site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    assert run("follow", "add", *[site.url(p) for p in ("/ar/feed.xml", "/nb/", "/de/feed.xml")],
+               "--db", db, *LOCAL).exit_code == EXIT_OK
+    first = run("poll", "--db", db, *LOCAL)
+    assert first.exit_code == EXIT_OK, first.output
+    stories = json.loads(run("stories", "--db", db, "--format", "json", "--text", "Ishiba").output)
+    assert len(stories) == 1, stories
+    assert stories[0]["languages"] == ["ar", "nb"] and stories[0]["sources"] == ["Al-Khabar", "Nordlys Nytt"]
+    assert {a["ext_id"].rsplit("/", 1)[-1] for a in stories[0]["article_ids"]} == {"ar_rutte_ishiba",
+                                                                                   "nb_rutte_ishiba.html"}
+    site.log.clear()
+    second = run("poll", "--db", db, "--all", *LOCAL)
+    assert said(second.stderr)[-1].startswith("crosswire: 3 source(s) fetched (3 unchanged, 0 failed), 0 new entries")
+    assert {r.status for r in site.requests()} == {304}

@@ -11,6 +11,7 @@ from crosswire.analysis.embedders import DEFAULT, EmbedderUnavailable
 from crosswire.analysis.pipeline import default_pipeline
 from crosswire.article import Article
 from crosswire.cli.common import (
+    ARTICLE_LIMITS,
     EXIT_NOTHING,
     EXIT_OK,
     EXIT_SKIPPED,
@@ -48,7 +49,7 @@ from crosswire.stories.placement import StoryOptions
 @fetch_options
 @embedder_option(from_store=True)
 @window_option
-@limit_options()
+@limit_options(*ARTICLE_LIMITS)
 def poll_command(db: str, every: float, everything: bool, workers: int, embedder: str | None, window_days: float,
                  **settings: Any) -> None:
     """Fetch the followed sources that are due, and analyse and place their new articles as ingest does."""
