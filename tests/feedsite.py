@@ -51,6 +51,7 @@ class Site:
     log: list[Logged] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     slow_seconds: float = 3.0
+    flaky_calls: int = 0
     port: int = 0
 
     def url(self, path: str) -> str:
@@ -183,6 +184,13 @@ class Handler(BaseHTTPRequestHandler):
             "/turned-html/feed.xml": lambda: self._send(200, b"<!DOCTYPE html><html><body>We moved!</body></html>",
                                                         {"Content-Type": "text/html"}),
         }
+        if path == "/flaky/page.html":  # 503 the first time, the article after
+            with self.site.lock:
+                self.site.flaky_calls += 1
+                first = self.site.flaky_calls == 1
+            if first:
+                self._send(503, b"try later", {"Retry-After": "1"})
+                return
         if path in special:
             special[path]()
             return

@@ -269,3 +269,36 @@ def test_after_a_poll_the_rutte_ishiba_story_is_listed_in_arabic_and_norwegian(s
     second = run("poll", "--db", db, "--all", *LOCAL)
     assert said(second.stderr)[-1].startswith("crosswire: 3 source(s) fetched (3 unchanged, 0 failed), 0 new entries")
     assert {r.status for r in site.requests()} == {304}
+
+
+def test_entries_without_link_or_text_and_a_page_that_fails_for_now(site: Site, tmp_path: Path, seeds_dir: Path) -> None:
+    """An entry with neither link nor text is one line and an error of its source; one with text
+    and no link is taken; a teaser whose page answers 503 is retried at the next pass."""
+    text = (seeds_dir / "nb_rutte_ishiba.txt").read_text(encoding="utf-8")
+    site.feeds["/flaky/page.html"] = (
+        b"<!DOCTYPE html><html><head><title>Flaky</title></head><body><article>"
+        + "".join(f"<p>{line}</p>" for line in text.split("\n")[1:] if line.strip()).encode() + b"</article></body></html>",
+        "text/html; charset=utf-8")
+    body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Odd</title>'
+            f"<item><title>nothing at all</title></item>"
+            f"<item><guid>no-link-1</guid><title>Text only</title><description>{'Words of a story told here. ' * 30}</description></item>"
+            f"<item><title>Teaser</title><link>{site.url('/flaky/page.html')}</link><description>Short.</description></item>"
+            f"</channel></rss>").encode()
+    site.feeds["/odd/feed.xml"] = (body, "application/rss+xml")
+    db = tmp_path / "s.db"
+    run("follow", "add", site.url("/odd/feed.xml"), "--db", db, *LOCAL)
+    first = run("poll", "--db", db, *FAST)
+    assert first.exit_code == EXIT_SKIPPED
+    lines = said(first.stderr)
+    assert lines[0] == f"crosswire: skipped {site.url('/odd/feed.xml')}#1: feed entry has neither a link nor any text"
+    assert lines[1].startswith(f"crosswire: skipped {site.url('/flaky/page.html')}: ") and "503" in lines[1]
+    assert "2 new entries (1 pages read), 1 articles added" in lines[-1]
+    row = sources(db)["odd/feed.xml"]
+    assert row["errors"] == 2 and row["failures"] == 0 and row["articles"] == 1
+    site.log.clear()
+    second = run("poll", "--db", db, "--all", *FAST)
+    # The feed is read whole again (its validators were forgotten), and the page read this time.
+    assert [(r.path, r.status) for r in site.requests() if r.path != "/robots.txt"] == [
+        ("/odd/feed.xml", 200), ("/flaky/page.html", 200)]
+    assert "1 new entries (1 pages read), 1 articles added" in said(second.stderr)[-1]
+    assert sources(db)["odd/feed.xml"]["articles"] == 2
