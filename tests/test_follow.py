@@ -203,7 +203,7 @@ def test_every_failing_source_is_one_line_and_counted_and_the_rest_go_on(site: S
     assert "HTTP 500" in skipped["broken/feed.xml"]
     assert "tim" in skipped["slow/feed.xml"]  # timed out
     assert "169.254.169.254" in skipped["private/feed.xml"]
-    assert "1000000" in skipped["huge/feed.xml"] and "1000000" in skipped["bomb/feed.xml"]
+    assert "1,000,000 bytes limit" in skipped["huge/feed.xml"] and "1,000,000 bytes limit" in skipped["bomb/feed.xml"]
     assert "not a valid RSS/Atom feed" in skipped["malformed/feed.xml"]
     assert "no longer a feed" in skipped["turned-html/feed.xml"]
     listed = sources(db)
