@@ -302,3 +302,19 @@ def test_entries_without_link_or_text_and_a_page_that_fails_for_now(site: Site, 
         ("/odd/feed.xml", 200), ("/flaky/page.html", 200)]
     assert "1 new entries (1 pages read), 1 articles added" in said(second.stderr)[-1]
     assert sources(db)["odd/feed.xml"]["articles"] == 2
+
+
+def test_private_addresses_are_refused_unless_allowed(site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    feed = site.url("/ar/feed.xml")
+    refused = run("follow", "add", feed, feed.replace("127.0.0.1", "localhost"), "--db", db)
+    assert refused.exit_code == EXIT_NOTHING
+    lines = said(refused.stderr)
+    assert len(lines) == 3 and all("--allow-private" in line for line in lines[:2]), lines
+    assert lines[0].startswith(f"crosswire: skipped {feed}: ") and "127.0.0.1" in lines[0]
+    assert not site.requests()  # refused before any connection
+    assert run("follow", "add", feed, "--db", db, "--allow-private").exit_code == EXIT_OK
+    # Followed, but a poll without the allowance refuses it too, and counts the error.
+    polled = run("poll", "--db", db, "--embedder", "hash")
+    assert polled.exit_code == EXIT_SKIPPED and "--allow-private" in said(polled.stderr)[0]
+    assert sources(db)["ar/feed.xml"]["errors"] == 1
