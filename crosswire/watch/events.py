@@ -41,6 +41,7 @@ class StoryState:
     id: int
     members: list[Member]                 # in store id order
     _articles: list[StoredArticle] | None = None
+    _title: str | None = None
 
     @property
     def anchor(self) -> int:
@@ -79,11 +80,17 @@ class StoryState:
 
     def title(self, store: StoreProtocol) -> str:
         """Its first article's title, else that article's first sentence."""
-        first = self.members[0]
-        if first.title:
-            return first.title
-        sentences = self.articles(store)[0].sentences
-        return sentences[0] if sentences else ""
+        if self._title is None:
+            first = self.members[0]
+            if first.title:
+                self._title = first.title
+            else:
+                if self._articles is not None:
+                    sentences = self._articles[0].sentences
+                else:  # a story that matched before: its first article's analysis alone
+                    sentences = stored_article(first, store.analyses([first.id]).get(first.id, {})).sentences
+                self._title = sentences[0] if sentences else ""
+        return self._title
 
 
 def check_watches(store: StoreProtocol, story_ids: Iterable[int], *, watches: Sequence[Watch] | None = None
