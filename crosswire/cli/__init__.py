@@ -14,6 +14,7 @@ from __future__ import annotations
 import click
 
 from crosswire import __version__
+from crosswire.cli.alerts import alerts
 from crosswire.cli.analyze import analyze
 from crosswire.cli.common import (
     DEFAULT_DB,
@@ -32,6 +33,7 @@ from crosswire.cli.score import score
 from crosswire.cli.serve import serve
 from crosswire.cli.stories import stories
 from crosswire.cli.story import story
+from crosswire.cli.watch import watch
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,5 +54,7 @@ main.add_command(score)
 main.add_command(serve)
 main.add_command(follow)
 main.add_command(poll_command)
+main.add_command(watch)
+main.add_command(alerts)
 
 __all__ = ["DEFAULT_DB", "EXIT_NOTHING", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "main"]

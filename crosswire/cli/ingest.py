@@ -31,11 +31,12 @@ from crosswire.cli.common import (
     window_option,
 )
 from crosswire.errors import CrosswireError, InputError
-from crosswire.ingest import IngestReport, ingest_articles
+from crosswire.ingest import IngestReport, Outcome, ingest_articles
 from crosswire.limits import Limits
 from crosswire.readers.files import iter_articles
 from crosswire.store.sqlite import Store, StoreError
 from crosswire.stories.placement import StoryOptions, index_path
+from crosswire.watch import alert_line, check_watches
 
 
 def _besides_the_store(paths: Iterable[str], store: Store, limits: Limits) -> Iterator[Article | CrosswireError]:
@@ -62,6 +63,17 @@ def _stat(path: Path) -> os.stat_result | None:
         return path.stat()
     except OSError:
         return None
+
+
+def _check_watches(store: Store, touched: set[int]) -> list[str]:
+    """The lines of the alerts the stories touched raised (recorded; their webhooks are left to a poll
+    or the server). A store that cannot be written now costs the alerts a line, not the ingest."""
+    if not touched:
+        return []
+    try:
+        return [f"crosswire: alert: {alert_line(alert)}" for alert in check_watches(store, touched)]
+    except (sqlite3.Error, CrosswireError) as err:
+        return [f"crosswire: warning: watches not checked ({err}); the articles are stored"]
 
 
 def _given_language(items: Iterable[Article | CrosswireError], language: str) -> Iterator[Article | CrosswireError]:
@@ -108,9 +120,15 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
 
         options = StoryOptions(window_days=window_days)
         items = warned(_besides_the_store(paths, store, bounds), status.say)
+        touched: set[int] = set()  # the stories articles were stored into: the watches are checked on them
+
+        def note(outcome: Outcome) -> None:
+            if outcome.status == "stored" and outcome.story is not None:
+                touched.add(outcome.story)
+
         try:
             report = ingest_articles(items if language is None else _given_language(items, language), store,
-                                     pipeline, options, progress=tell)
+                                     pipeline, options, progress=tell, on_outcome=note)
         except StoreError as err:
             status.clear()
             raise fail(str(err), EXIT_NOTHING)
@@ -130,7 +148,10 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         tell(report)
         status.clear()
         total = store.count()
+        raised = _check_watches(store, touched)
     say(f"crosswire: {report.summary()}; {db} holds {total} article(s)")
+    for line in raised:
+        say(line)
     if report.refused and not report.added and not report.duplicates:
         raise fail("no article could be ingested", EXIT_NOTHING)
     sys.exit(EXIT_SKIPPED if report.refused else EXIT_OK)

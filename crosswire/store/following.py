@@ -277,6 +277,28 @@ class FollowTables:
                 found.setdefault(story_id, set()).add(key)
         return found
 
+    def alerts_keyed(self, watch_id: int, prefixes: list[str]) -> list[Alert]:
+        """The alerts of a watch whose key starts with one of ``prefixes``, oldest first: a range
+        of the ``(watch, key)`` index each, so asking about many stories at once stays cheap."""
+        found: list[Alert] = []
+        for start in range(0, len(prefixes), 200):
+            chunk = [p for p in prefixes[start:start + 200] if p]
+            if not chunk:
+                continue
+            ranges = " OR ".join(["(alerts.key >= ? AND alerts.key < ?)"] * len(chunk))
+            bounds = [b for p in chunk for b in (p, p[:-1] + chr(ord(p[-1]) + 1))]
+            found += [_alert(r) for r in self.db.execute(
+                f"{_ALERT_SELECT} WHERE alerts.watch_id = ? AND ({ranges}) ORDER BY alerts.id", [watch_id, *bounds])]
+        return sorted(found, key=lambda a: a.id)
+
+    def alerts_by_id(self, alert_ids: list[int]) -> dict[int, Alert]:
+        found: dict[int, Alert] = {}
+        for start in range(0, len(alert_ids), 500):
+            chunk = alert_ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update((r["id"], _alert(r)) for r in self.db.execute(f"{_ALERT_SELECT} WHERE alerts.id IN ({marks})", chunk))
+        return found
+
     def alerts(self, since: datetime | None = None, watch_id: int | None = None, limit: int = 100) -> list[Alert]:
         """The latest alerts first (of one watch, or every), recorded at or after ``since``."""
         where, args = ["alerts.created_at >= ?"], [stamp(since) if since else ""]
