@@ -34,11 +34,11 @@ from crosswire.watch import (
     Conditions,
     StoredArticle,
     WatchError,
-    backoff,
     check_watches,
     deliver_due,
     new_watch,
     parse_name,
+    retry_after,
     stored_article,
     verify,
     watch_spec,
@@ -393,8 +393,8 @@ def test_a_failed_delivery_is_tried_again_after_its_backoff(store: Store, seeds:
     first = deliver_due(store, fetcher, now=start)
     assert (first.delivered, first.retrying) == (0, 1) and "HTTP 500" in first.errors[0]
     state = store.delivery_of(alert.id)
-    assert state is not None and (state["attempts"], state["last_error"]) == (1, "HTTP 500")
-    wait = timedelta(seconds=backoff(1))
+    assert state is not None and (state["attempts"], state["last_error"]) == (1, "HTTP 500 Internal Server Error")
+    wait = timedelta(seconds=retry_after(1))
     assert deliver_due(store, fetcher, now=start + wait / 2).delivered == 0  # not due yet
     assert len(receiver.got) == 1
     assert deliver_due(store, fetcher, now=start + wait + timedelta(seconds=1)).delivered == 1
@@ -413,7 +413,7 @@ def test_a_delivery_is_given_up_after_its_last_attempt(store: Store, seeds: dict
     for attempt in range(1, MAX_ATTEMPTS + 1):
         report = deliver_due(store, fetcher, now=now)
         assert (report.retrying, report.gave_up) == ((1, 0) if attempt < MAX_ATTEMPTS else (0, 1))
-        now += timedelta(seconds=backoff(attempt) + 1)
+        now += timedelta(seconds=retry_after(attempt) + 1)
     state = store.delivery_of(alert.id)
     assert state is not None and state["failed_at"] and state["attempts"] == MAX_ATTEMPTS
     assert deliver_due(store, fetcher, now=now + timedelta(days=30)).retrying == 0

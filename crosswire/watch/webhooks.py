@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from crosswire.fetch.backoff import backoff
 from crosswire.fetch.client import Fetcher, FetchError
 from crosswire.store.base import Alert, Delivery, StoreProtocol, Watch
 
@@ -43,11 +44,10 @@ BATCH = 100  # deliveries read from the store at a time
 WORKERS = 4  # deliveries posted at once
 
 
-def backoff(failures: int, base: float = 60.0, cap: float = 6 * 3600) -> float:
-    """Seconds to wait after ``failures`` failed attempts in a row: ``base`` doubled each time, at most
-    ``cap``. No jitter: deliveries fail at their own times, not all at once. (The same as
-    ``crosswire.fetch.backoff`` will be; kept here until that lands.)"""
-    return float(min(cap, base * 2 ** max(0, failures - 1)))
+def retry_after(failures: int) -> float:
+    """Seconds before the next attempt after ``failures`` failed ones: ``fetch.backoff`` without
+    jitter (1, 2, 4... minutes, at most 6 hours): deliveries fail at their own times, not all at once."""
+    return backoff(failures, jitter=False)
 
 
 def _stamp(when: datetime) -> str:
@@ -144,5 +144,5 @@ def _record(store: StoreProtocol, delivery: Delivery, alert: Alert, problem: str
         store.record_delivery(delivery.alert_id, error=problem)
         report.gave_up += 1
     else:
-        store.record_delivery(delivery.alert_id, error=problem, next_at=now + timedelta(seconds=backoff(attempts)))
+        store.record_delivery(delivery.alert_id, error=problem, next_at=now + timedelta(seconds=retry_after(attempts)))
         report.retrying += 1
