@@ -37,7 +37,7 @@ def arabic(seeds_dir: Path) -> Path:
 
 def test_a_watch_without_a_condition_is_refused_and_makes_no_store(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
-    one_error(run("watch", "add", "everything", "--db", db), EXIT_USAGE, "needs a condition")
+    one_error(run("watch", "add", "everything", "--db", db), EXIT_USAGE, "needs at least one of", "--entity")
     assert not db.exists()
     one_error(run("watch", "add", "x", "--db", db, "--webhook", "https://example.org/h"), EXIT_USAGE, "condition")
 
@@ -52,7 +52,7 @@ def test_other_bad_options_are_one_line_each(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     add = ["watch", "add", "x", "--db", db, "--entity", "Mark Rutte"]
     one_error(run(*add, "--lang", "xx"), EXIT_USAGE, "--lang", "'xx'")
-    one_error(run(*add, "--min-languages", "1"), EXIT_USAGE, "--min-languages", "2 or more")
+    one_error(run(*add, "--min-languages", "1"), EXIT_USAGE, "--min-languages", "from 2 to 50")
     one_error(run(*add, "--min-languages", "two"), EXIT_USAGE, "--min-languages", "whole number")
     one_error(run(*add, "--secret", "abcdefghijklmnopq"), EXIT_USAGE, "--webhook")
     one_error(run(*add, "--webhook", "https://example.org/h", "--secret", "short"), EXIT_USAGE, "16")

@@ -18,9 +18,9 @@ import pytest
 from server_support import Answer, ThreadServer
 
 from crosswire.server import ServeOptions
-from crosswire.server.watch_rules import InvalidWatch, validate_watch
 from crosswire.store.base import Watch
 from crosswire.store.sqlite import Store
+from crosswire.watch.rules import InvalidWatch, validate_watch
 
 JSON = {"Content-Type": "application/json"}
 TOKEN = "s3cret-s3cret-s3cret"

@@ -178,7 +178,7 @@ def test_words_and_languages_hold_in_one_article(store: Store, seeds: dict[str, 
 
 
 def test_a_watch_needs_a_condition_and_a_webhook_an_http_address(store: Store) -> None:
-    with pytest.raises(WatchError, match="needs a condition"):
+    with pytest.raises(WatchError, match="needs at least one of"):
         watch_spec("empty")
     for url in ("ftp://example.org/hook", "example.org/hook", "http://", "javascript:alert(1)", "http://a b/"):
         with pytest.raises(WatchError, match="http"):
@@ -188,7 +188,7 @@ def test_a_watch_needs_a_condition_and_a_webhook_an_http_address(store: Store) -
     with pytest.raises(WatchError, match="not a name"):
         watch_spec("dots", entities=("...",))
     made = watch_spec("hook", entities=("Rutte",), webhook="https://example.org/hook")
-    assert made.made_secret and made.secret and len(made.secret) >= 32
+    assert made.secret_made and made.secret and len(made.secret) >= 32
     new_watch(store, made)
     with pytest.raises(WatchError, match="exists"):
         new_watch(store, made)

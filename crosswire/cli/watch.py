@@ -66,7 +66,7 @@ def add(name: str, db: str, entities: tuple[str, ...], words: str | None, langua
             raise fail(str(err), EXIT_USAGE)
     hook = f"; webhook {shown_webhook(added.webhook)}" if added.webhook else ""
     _out(f"added watch {added.name} (id {added.id}): {conditions_text(added)}{hook}")
-    if spec.made_secret:
+    if spec.secret_made:
         _out(f"webhook secret: {spec.secret}")
         say("crosswire: the webhook secret is shown this once: give it to the receiver, which checks "
             "X-Crosswire-Signature with it")

@@ -1,7 +1,7 @@
 """The API of following the news: watch-lists, their alerts (JSON and an Atom feed), the sources.
 
 Watches are made and removed here (``POST``/``DELETE``, behind the token as every write), and
-checked by ``watch_rules.validate_watch``, the rules ``crosswire watch add`` shares. A
+checked by ``watch.rules.validate_watch``, the rules ``crosswire watch add`` shares. A
 webhook's secret is answered once, in the answer that made it, and never read back: the list
 says only whether a watch signs its deliveries. Alerts are recorded by the watchers
 (``crosswire.watch``), never here; this module only shows them.
@@ -33,9 +33,9 @@ from crosswire.readers.jsonl import json_problem
 from crosswire.server.errors import ApiError
 from crosswire.server.routes import MAX_LIMIT, Query, check_token, json_bytes, json_response, parse_id, read_body
 from crosswire.server.state import ServerState
-from crosswire.server.watch_rules import InvalidWatch, validate_watch
 from crosswire.store.base import Alert, Source, Watch
 from crosswire.stories.view import parse_when
+from crosswire.watch.rules import InvalidWatch, validate_watch
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"

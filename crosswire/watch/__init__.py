@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from crosswire.watch.conditions import Conditions, Name, StoredArticle, parse_name, stored_article
 from crosswire.watch.events import EVENTS, LANGUAGES, OUTLET, STORY, alert_line, check_watches
-from crosswire.watch.lists import WatchError, WatchSpec, check_webhook, conditions_text, new_watch, watch_spec
+from crosswire.watch.lists import check_webhook, conditions_text, new_watch, watch_spec
+from crosswire.watch.rules import InvalidWatch, WatchError, WatchSpec, validate_watch
 from crosswire.watch.webhooks import MAX_ATTEMPTS, DeliveryReport, deliver_due, retry_after, sign, verify
 
 __all__ = ["EVENTS", "LANGUAGES", "MAX_ATTEMPTS", "OUTLET", "STORY", "Conditions", "DeliveryReport", "Name",
-           "StoredArticle", "WatchError", "WatchSpec", "alert_line", "check_watches", "check_webhook", "retry_after",
-           "conditions_text", "deliver_due", "new_watch", "parse_name", "sign", "stored_article", "verify",
+           "InvalidWatch", "StoredArticle", "WatchError", "WatchSpec", "alert_line", "check_watches", "check_webhook", "retry_after",
+           "conditions_text", "deliver_due", "new_watch", "parse_name", "sign", "stored_article", "validate_watch", "verify",
            "watch_spec"]

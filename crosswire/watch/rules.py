@@ -1,8 +1,9 @@
 """What makes a watch-list valid: one function, for every way a watch is made.
 
 ``POST /api/watches`` checks a request body with ``validate_watch``, and ``crosswire watch add``
-can check its options with the same function, so the two never accept different watches nor
-word the same mistake differently. Nothing here knows HTTP or the command line: the fields
+its options with the same function (``lists.watch_spec``), so the two never accept different
+watches nor word the same mistake differently; each names the fields its own way (``API_NAMES``,
+``CLI_NAMES``). Nothing here knows HTTP or the command line: the fields
 come in as a mapping (the JSON body's names), the answer is a ``WatchSpec`` ready for
 ``store.add_watch``, or ``InvalidWatch`` listing every bad field at once.
 
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from crosswire.errors import CrosswireError
 from crosswire.language_codes import NotALanguageCode, parse_language_code
+from crosswire.watch.conditions import parse_name
 
 FIELDS = ("name", "entities", "text", "languages", "min_languages", "webhook", "secret")
 MAX_NAME = 100
@@ -31,15 +33,27 @@ MAX_URL = 2000
 MIN_SECRET, MAX_SECRET = 16, 200  # a webhook's HMAC key: as long as a server token at least
 
 
-class InvalidWatch(CrosswireError):
+class WatchError(CrosswireError):
+    """A watch that cannot be added as given."""
+
+    code = "bad_watch"
+
+
+class InvalidWatch(WatchError):
     """A watch that cannot be made; ``problems`` names each bad field: ``[(field, message)]``."""
 
     code = "invalid_watch"
     problems: tuple[tuple[str, str], ...] = ()
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("watch", "; ".join(f"{field}: {message}" for field, message in problems))
+    def __init__(self, problems: list[tuple[str, str]], where: str = "watch") -> None:
+        super().__init__(where, "; ".join(f"{field}: {message}" for field, message in problems))
         self.problems = tuple(problems)
+
+
+# How each field is named in messages: the API's JSON names, or the command line's options.
+API_NAMES = {field: field for field in FIELDS}
+CLI_NAMES = {"name": "NAME", "entities": "--entity", "text": "--text", "languages": "--lang",
+             "min_languages": "--min-languages", "webhook": "--webhook", "secret": "--secret"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +67,7 @@ class WatchSpec:
     min_languages: int | None
     webhook: str | None
     secret: str | None
-    secret_made: bool            # the secret was made here: show it to the user once
+    secret_made: bool = False    # the secret was made here: show it to the user once
 
 
 def _kind(value: Any) -> str:
@@ -70,6 +84,20 @@ def _kind(value: Any) -> str:
     if isinstance(value, Mapping):
         return "an object"
     return type(value).__name__
+
+
+class _Problems(list[tuple[str, str]]):
+    """The problems found, each field named as ``names`` says (``entities[2]`` stays indexed in the API's)."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def append(self, problem: tuple[str, str]) -> None:
+        field, message = problem
+        if self.names is not API_NAMES:  # "entities[2]" -> "--entity"; "a, b" (unknown fields) as they are
+            field = ", ".join(self.names.get(f.strip(), f.strip()) for f in field.partition("[")[0].split(","))
+        super().append((field, message))
 
 
 def _control(text: str) -> bool:
@@ -104,7 +132,8 @@ def _list(value: Any, field: str, most: int, problems: list[tuple[str, str]]) ->
     return list(value)
 
 
-def _webhook(value: Any, problems: list[tuple[str, str]]) -> str | None:
+def webhook_address(value: Any, problems: list[tuple[str, str]]) -> str | None:
+    """``value`` as a webhook address (http or https, with a host), else None and a problem."""
     url = _text(value, "webhook", MAX_URL, problems)
     if url is None:
         return None
@@ -123,7 +152,7 @@ def _webhook(value: Any, problems: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def validate_watch(fields: Mapping[str, Any]) -> WatchSpec:
+def validate_watch(fields: Mapping[str, Any], names: Mapping[str, str] = API_NAMES) -> WatchSpec:
     """The watch ``fields`` describe, checked; ``InvalidWatch`` names every bad field.
 
     ``fields`` (a JSON body's names; a missing field and null are the same): ``name`` (1-100
@@ -131,9 +160,10 @@ def validate_watch(fields: Mapping[str, Any]) -> WatchSpec:
     condition: ``entities`` (names, each 1-200 characters), ``text`` (words, at most 500
     characters), ``languages`` (codes like ar, nb, zh-CN), ``min_languages`` (a whole number
     from 2 to 50). ``webhook``: an http(s) URL; ``secret`` (16-200 characters) signs its
-    deliveries, and is made when a webhook comes without one.
+    deliveries, and is made when a webhook comes without one. ``names``: how messages name the
+    fields (a list's item as ``entities[2]`` in the API's names, as ``--entity`` in the CLI's).
     """
-    problems: list[tuple[str, str]] = []
+    problems = _Problems(names)
     unknown = sorted(str(k) for k in fields if k not in FIELDS)
     if unknown:
         problems.append((", ".join(unknown), f"unknown field{'s' if len(unknown) > 1 else ''} "
@@ -151,7 +181,9 @@ def validate_watch(fields: Mapping[str, Any]) -> WatchSpec:
     entities: list[str] = []
     for n, item in enumerate(_list(given.get("entities", []), "entities", MAX_ENTITIES, problems)):
         entity = _text(item, f"entities[{n}]", MAX_ENTITY, problems)
-        if entity is not None and entity not in entities:
+        if entity is not None and not parse_name(entity).words:
+            problems.append((f"entities[{n}]", f"not a name: no word of {entity[:80]!r} can be read"))
+        elif entity is not None and entity not in entities:
             entities.append(entity)
 
     words = None
@@ -182,22 +214,23 @@ def validate_watch(fields: Mapping[str, Any]) -> WatchSpec:
                                           f"got {shown}"))
         min_languages = None
 
-    webhook = _webhook(given["webhook"], problems) if "webhook" in given else None
+    webhook = webhook_address(given["webhook"], problems) if "webhook" in given else None
     secret = None
     if "secret" in given:
         secret = _text(given["secret"], "secret", MAX_SECRET, problems)
         if secret is not None and len(secret) < MIN_SECRET:
-            problems.append(("secret", f"too short ({len(secret)} characters): use at least {MIN_SECRET}"))
+            problems.append(("secret", f"too short ({len(secret)} characters): use at least {MIN_SECRET} characters"))
         elif secret is not None and "webhook" not in given:
-            problems.append(("secret", "only with a webhook (it signs the webhook's deliveries)"))
+            problems.append(("secret", f"only with {'a webhook' if names is API_NAMES else names['webhook']} (it signs the webhook's deliveries)"))
 
     conditions = ("entities", "text", "languages", "min_languages")
     # A bad condition is reported as itself, not as no condition at all.
-    bad_condition = any(field.split("[")[0] in conditions for field, _ in problems)
+    bad_condition = any(field.split("[")[0] in {names[c] for c in conditions} for field, _ in problems)
     if not (entities or words or languages or min_languages is not None or bad_condition):
-        problems.append(("conditions", "a watch needs at least one of entities, text, languages or min_languages"))
+        problems.append(("conditions", "a watch needs at least one of "
+                         + ", ".join(names[c] for c in conditions[:-1]) + f" or {names[conditions[-1]]}"))
     if problems:
-        raise InvalidWatch(problems)
+        raise InvalidWatch(list(problems), name or "watch")
     assert name is not None
     made = webhook is not None and secret is None
     return WatchSpec(name=name, entities=tuple(entities), words=words, languages=tuple(languages),
