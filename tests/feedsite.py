@@ -52,6 +52,7 @@ class Site:
     lock: threading.Lock = field(default_factory=threading.Lock)
     slow_seconds: float = 3.0
     flaky_calls: int = 0
+    hooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)  # POSTs to /hook
     port: int = 0
 
     def url(self, path: str) -> str:
@@ -209,6 +210,16 @@ class Handler(BaseHTTPRequestHandler):
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
         self._send(200, body, headers)
+
+    def do_POST(self) -> None:
+        """/hook: a webhook receiver that keeps what it is sent (headers and body)."""
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path != "/hook":
+            self._send(404)
+            return
+        with self.site.lock:
+            self.site.hooks.append(({k.lower(): v for k, v in self.headers.items()}, body))
+        self._send(204)
 
     def _slow(self) -> None:
         time.sleep(self.site.slow_seconds)

@@ -22,6 +22,7 @@ from crosswire.cli import EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, main
 from crosswire.errors import InputError
 from crosswire.follow import canonical_url, feeds_in_page, read_opml
 from crosswire.store.sqlite import Store
+from crosswire.watch import verify
 
 LOCAL = ["--allow-address", "127.0.0.1", "--host-delay", "0"]
 FAST = [*LOCAL, "--embedder", "hash", "--timeout", "1.5", "--max-bytes", "1000000"]
@@ -258,8 +259,21 @@ def test_after_a_poll_the_rutte_ishiba_story_is_listed_in_arabic_and_norwegian(s
     db = tmp_path / "s.db"
     assert run("follow", "add", *[site.url(p) for p in ("/ar/feed.xml", "/nb/", "/de/feed.xml")],
                "--db", db, *LOCAL).exit_code == EXIT_OK
+    secret = "a-secret-of-the-receiver"
+    assert run("watch", "add", "rutte", "--entity", "Mark Rutte", "--webhook", site.url("/hook"), "--secret", secret,
+               "--db", db).exit_code == EXIT_OK
     first = run("poll", "--db", db, *LOCAL)
     assert first.exit_code == EXIT_OK, first.output
+    lines = said(first.stderr)
+    assert lines[-2].endswith("; 1 alert(s), 1 webhook(s) delivered, 0 to retry, 0 given up; "
+                              f"{db} holds 14 article(s)"), lines
+    assert lines[-1].startswith("crosswire: alert: watch rutte, story ") and "ar, nb" in lines[-1]
+    alerts = json.loads(run("alerts", "--db", db, "--format", "json").output)
+    assert [(a["watch"], a["event"]) for a in alerts] == [("rutte", "story")]
+    assert sorted(alerts[0]["detail"]["languages"]) == ["ar", "nb"]
+    (headers, body), = site.hooks
+    assert verify(secret, body, headers["x-crosswire-signature"])
+    assert json.loads(body)["watch"] == "rutte"
     stories = json.loads(run("stories", "--db", db, "--format", "json", "--text", "Ishiba").output)
     assert len(stories) == 1, stories
     assert stories[0]["languages"] == ["ar", "nb"] and stories[0]["sources"] == ["Al-Khabar", "Nordlys Nytt"]
@@ -268,7 +282,9 @@ def test_after_a_poll_the_rutte_ishiba_story_is_listed_in_arabic_and_norwegian(s
     site.log.clear()
     second = run("poll", "--db", db, "--all", *LOCAL)
     assert said(second.stderr)[-1].startswith("crosswire: 3 source(s) fetched (3 unchanged, 0 failed), 0 new entries")
-    assert {r.status for r in site.requests()} == {304}
+    assert "; 0 alert(s);" in said(second.stderr)[-1]
+    assert {r.status for r in site.requests() if r.path != "/robots.txt"} == {304}
+    assert len(site.hooks) == 1 and len(json.loads(run("alerts", "--db", db, "--format", "json").output)) == 1
 
 
 def test_entries_without_link_or_text_and_a_page_that_fails_for_now(site: Site, tmp_path: Path, seeds_dir: Path) -> None:

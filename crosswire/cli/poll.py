@@ -36,6 +36,7 @@ from crosswire.ingest.outcome import Outcome
 from crosswire.limits import Limits
 from crosswire.store.sqlite import StoreError
 from crosswire.stories.placement import StoryOptions
+from crosswire.watch import alert_line
 
 
 @click.command("poll")
@@ -94,6 +95,10 @@ def poll_command(db: str, every: float, everything: bool, workers: int, embedder
         status.clear()
         for problem in report.problems:
             say(f"crosswire: skipped {problem}")
+        for problem in report.deliveries.errors:
+            say(f"crosswire: webhook: {problem}")
         total = store.count()
     say(f"crosswire: {report.summary()}; {db} holds {total} article(s)")
+    for alert in report.alerts:
+        say(f"crosswire: alert: {alert_line(alert)}")
     sys.exit(EXIT_SKIPPED if report.problems else EXIT_OK)

@@ -17,6 +17,8 @@ straight into the store, or through the server's one writer.
   the entry with its summary, when it has one.
 - A source that fails is fetched again after an exponential backoff; its error count and
   last error are kept for ``crosswire follow list``.
+- Then the watch-lists are checked against the stories that gained articles (each event
+  recorded once), and every webhook delivery that is due is posted.
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ from crosswire.follow.entries import Entry, ParsedFeed, parse_feed
 from crosswire.ingest.outcome import IngestReport, Outcome
 from crosswire.readers.decoding import decode
 from crosswire.readers.html import declared_charset, read_html
-from crosswire.store.base import Source, StoreProtocol
+from crosswire.store.base import Alert, Source, StoreProtocol
+from crosswire.watch import DeliveryReport, check_watches, deliver_due
 
 # Places a batch of articles (analyse, store, assign to stories), giving each one's outcome.
 Place = Callable[[list[Article], Callable[[Outcome], None]], IngestReport]
@@ -64,14 +67,18 @@ class PollReport:
     joined: int = 0
     stories: list[int] = field(default_factory=list)  # stories that gained an article, in order
     problems: list[str] = field(default_factory=list)  # one line each: sources and entries that failed
+    alerts: list[Alert] = field(default_factory=list)  # raised by the stories that gained articles
+    deliveries: DeliveryReport = field(default_factory=DeliveryReport)  # webhooks posted at the end of the pass
     seconds: float = 0.0
 
     def summary(self) -> str:
         rate = self.added / self.seconds if self.seconds else 0.0
+        hooks = self.deliveries
+        posted = f", {hooks.summary()}" if hooks.delivered or hooks.retrying or hooks.gave_up else ""
         return (f"{self.sources} source(s) fetched ({self.unchanged} unchanged, {self.failed} failed), "
                 f"{self.entries} new entries ({self.pages} pages read), {self.added} articles added "
                 f"({rate:.1f}/s), {self.duplicates} already stored, {self.refused} refused; "
-                f"{self.new_stories} new stories, {self.joined} joined existing ones")
+                f"{self.new_stories} new stories, {self.joined} joined existing ones; {len(self.alerts)} alert(s){posted}")
 
 
 @dataclass
@@ -172,6 +179,10 @@ def poll(store: StoreProtocol, fetcher: Fetcher, place: Place, options: PollOpti
                            next_fetch_at=now + timedelta(seconds=options.every), new_articles=added.get(got.source.id, 0),
                            title=None if got.source.title else feed.title if feed else None,
                            language=feed.language if feed else None, keep_validators=got.source.id not in retry)
+    # The watches, on the stories that gained articles; then every webhook due (this pass's alerts,
+    # and earlier ones waiting for a retry).
+    report.alerts = check_watches(store, report.stories) if report.stories else []
+    report.deliveries = deliver_due(store, fetcher)
     report.seconds = time.perf_counter() - started
     return report
 

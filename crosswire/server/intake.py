@@ -26,6 +26,7 @@ from crosswire.ingest.outcome import refused
 from crosswire.readers.jsonl import REQUEST_BODY, json_problem, read_json_article, read_jsonl_body
 from crosswire.server.errors import ApiError, busy, is_busy
 from crosswire.server.state import ServerState
+from crosswire.watch import check_watches
 
 JSON_TYPES = {"application/json"}
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines"}
@@ -111,4 +112,12 @@ def store_articles(state: ServerState, items: list[Article | CrosswireError]) ->
             raise ApiError(503, str(err))
         except CrosswireError as err:  # e.g. the store holds another embedder's vectors
             raise ApiError(409, str(err))
+        touched = sorted({o.story for o in outcomes if o.status == "stored" and o.story is not None})
+        if touched:
+            # The watch-lists' events, recorded with the articles' turn at the writer; their webhooks
+            # go out with the poller's next pass (serve --poll) or the next crosswire poll.
+            try:
+                check_watches(store, touched)
+            except (sqlite3.Error, CrosswireError):
+                pass  # the articles are stored; the next check of these stories records what this one missed
         return outcomes

@@ -20,6 +20,7 @@ from crosswire.ingest import IngestReport, ingest_articles
 from crosswire.ingest.outcome import Outcome
 from crosswire.server.state import PollerOptions, ServerState
 from crosswire.store.sqlite import Store
+from crosswire.watch import alert_line
 
 BATCH = 32  # articles placed per turn at the writer
 
@@ -58,10 +59,14 @@ class Poller:
         report = poll(store, fetcher, self._place, self.options.poll)
         self.passes += 1
         self.last = report
-        if report.sources:
+        if report.sources or report.deliveries.errors:
             for problem in report.problems:
                 self.say(f"crosswire: poll: skipped {problem}")
+            for problem in report.deliveries.errors:
+                self.say(f"crosswire: poll: webhook: {problem}")
             self.say(f"crosswire: poll: {report.summary()}")
+            for alert in report.alerts:
+                self.say(f"crosswire: poll: alert: {alert_line(alert)}")
         return report
 
     def _run(self) -> None:

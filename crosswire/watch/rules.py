@@ -221,7 +221,8 @@ def validate_watch(fields: Mapping[str, Any], names: Mapping[str, str] = API_NAM
         if secret is not None and len(secret) < MIN_SECRET:
             problems.append(("secret", f"too short ({len(secret)} characters): use at least {MIN_SECRET} characters"))
         elif secret is not None and "webhook" not in given:
-            problems.append(("secret", f"only with {'a webhook' if names is API_NAMES else names['webhook']} (it signs the webhook's deliveries)"))
+            hook = "a webhook" if names is API_NAMES else names["webhook"]
+            problems.append(("secret", f"only with {hook} (it signs the webhook's deliveries)"))
 
     conditions = ("entities", "text", "languages", "min_languages")
     # A bad condition is reported as itself, not as no condition at all.
