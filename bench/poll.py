@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from common import table  # noqa: E402  (bench/common.py)
-from feedsite import FeedServer, Item, ntrex_items  # noqa: E402  (tests/feedsite.py)
+from feedsite import FeedServer, many_outlets, sample_texts  # noqa: E402  (tests/feedsite.py)
 
 from crosswire.errors import CrosswireError  # noqa: E402
 from crosswire.readers.ntrex import Ntrex  # noqa: E402
@@ -44,8 +44,7 @@ def articles(count: int) -> list[tuple[str, str, str]]:
         docs = corpus.documents[: -(-count // len(langs))]
         found = [(lang, (a.title or a.text.split("\n")[0]), a.text) for lang in langs for a in corpus.articles(lang, docs)]
     except CrosswireError:
-        found = [(it.slug.rsplit("-", 1)[-1], it.title, it.text)
-                 for lang in ("eng", "arb", "nob", "deu", "zho-CN", "jpn", "hau", "amh") for it in ntrex_items(lang)]
+        return sample_texts(count)
     out = []
     for n in range(count):  # repeated with a numbered title when there are fewer: each one distinct
         lang, title, text = found[n % len(found)]
@@ -76,18 +75,7 @@ def main() -> int:
     texts = articles(total)
     server = FeedServer()
     site = server.site
-    urls = []
-    rows = []
-    for f in range(args.feeds):
-        items = []
-        for e in range(args.entries):
-            n = f * args.entries + e
-            lang, title, text = texts[n]
-            teaser = (n % 100) < args.teasers * 100
-            items.append(Item(title, text, f"a{n}", teaser, minutes=n))
-            rows.append({"id": f"a{n}", "title": title, "text": text, "outlet": f"Outlet {f}",
-                         "url": site.url(f"/o{f}/articles/a{n}.html")})
-        urls.append(site.url(site.add_outlet(f"o{f}", f"Outlet {f}", texts[f * args.entries][0], items)))
+    urls, rows = many_outlets(site, texts, args.feeds, args.entries, args.teasers)
     crosswire = [sys.executable, "-m", "crosswire"]
     fetching = ["--allow-address", "127.0.0.1", "--host-delay", "0", "--per-host", str(args.per_host),
                 "--workers", str(args.workers)]

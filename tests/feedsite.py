@@ -254,3 +254,30 @@ class FeedServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def many_outlets(site: Site, texts: list[tuple[str, str, str]], feeds: int, entries: int,
+                 teasers: float = 0.0) -> tuple[list[str], list[dict[str, str]]]:
+    """``feeds`` outlets of ``entries`` entries each from ``texts`` ((language, title, text), one per
+    entry, in order; a share ``teasers`` of them summary-only): the feeds' addresses, and the same
+    articles as JSON Lines rows (for ``crosswire ingest``)."""
+    urls, rows = [], []
+    for f in range(feeds):
+        items = []
+        for e in range(entries):
+            n = f * entries + e
+            _, title, text = texts[n]
+            items.append(Item(title, text, f"a{n}", (n % 100) < teasers * 100, minutes=n))
+            rows.append({"id": f"a{n}", "title": title, "text": text, "outlet": f"Outlet {f}",
+                         "url": site.url(f"/o{f}/articles/a{n}.html")})
+        urls.append(site.url(site.add_outlet(f"o{f}", f"Outlet {f}", texts[f * entries][0], items)))
+    return urls, rows
+
+
+def sample_texts(count: int) -> list[tuple[str, str, str]]:
+    """``count`` distinct (language, title, text) from the bundled NTREX sample (32 documents), repeated
+    with numbered titles when more are asked for."""
+    found = [(it.slug.rsplit("-", 1)[-1], it.title, it.text)
+             for lang in ("eng", "arb", "nob", "deu", "zho-CN", "jpn", "hau", "amh") for it in ntrex_items(lang)]
+    return [(found[n % len(found)][0], found[n % len(found)][1] if n < len(found) else f"{found[n % len(found)][1]} ({n})",
+             found[n % len(found)][2]) for n in range(count)]

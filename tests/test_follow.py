@@ -334,3 +334,49 @@ def test_private_addresses_are_refused_unless_allowed(site: Site, tmp_path: Path
     polled = run("poll", "--db", db, "--embedder", "hash")
     assert polled.exit_code == EXIT_SKIPPED and "--allow-private" in said(polled.stderr)[0]
     assert sources(db)["ar/feed.xml"]["errors"] == 1
+
+
+def test_a_poll_killed_half_way_loses_nothing_and_the_next_pass_finishes(tmp_path: Path) -> None:
+    """SIGKILL a real `crosswire poll` while it places articles: the next pass takes the rest, every
+    article is stored once, in a story, and every entry is known."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from feedsite import many_outlets, sample_texts
+
+    server = FeedServer()
+    try:
+        urls, _ = many_outlets(server.site, sample_texts(60), feeds=6, entries=10)
+        db = tmp_path / "s.db"
+        assert run("follow", "add", "--no-check", *urls, "--db", db).exit_code == EXIT_OK
+        command = [sys.executable, "-m", "crosswire", "poll", "--db", str(db), *FAST]
+        proc = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        count = 0
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+            try:
+                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as look:
+                    count = look.execute("SELECT count(*) FROM articles").fetchone()[0]
+            except sqlite3.Error:
+                continue
+            if count >= 10:
+                break
+        assert proc.poll() is None, "the poll ended before it could be killed: give it more to do"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert 10 <= count < 60
+        again = run("poll", "--db", db, "--all", *FAST)
+        assert again.exit_code == EXIT_OK, again.output
+        with sqlite3.connect(db) as check:
+            assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert check.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone() == (60, 60)
+            assert check.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
+            assert check.execute("SELECT count(*) FROM entries WHERE article_id IS NOT NULL").fetchone()[0] == 60
+            # Each source's count was kept article by article, the killed pass's included.
+            assert check.execute("SELECT sum(articles) FROM sources").fetchone()[0] == 60
+    finally:
+        server.close()

@@ -372,7 +372,9 @@ def test_the_followed_sources_are_listed(server: ThreadServer, store: Store) -> 
     source, added = store.add_source("https://www.nrk.no/toppsaker.rss", title="NRK", language="nb")
     assert added
     store.record_fetch(source.id, status=200, next_fetch_at=datetime.now(timezone.utc) + timedelta(minutes=15),
-                       etag='"abc"', new_articles=3)
+                       etag='"abc"')
+    for n in range(3):  # three entries stored from it
+        store.add_entry(f"https://www.nrk.no/{n}", source.id, None, new=True)
     broken, _ = store.add_source("https://example.org/feed.xml")
     store.record_fetch(broken.id, status=503, next_fetch_at=datetime.now(timezone.utc), error="HTTP 503")
     answer = server("GET", "/api/sources")

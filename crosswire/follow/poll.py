@@ -151,13 +151,11 @@ def poll(store: StoreProtocol, fetcher: Fetcher, place: Place, options: PollOpti
                     store.add_entry(entry.key, got.source.id, None)
                     continue
                 articles.append((article, entry, got))
-    # Placing: the articles of every source in one stream (batches of the pipeline's size).
-    added: dict[int, int] = {}
-
+    # Placing: the articles of every source in one stream (batches of the pipeline's size); each
+    # entry is recorded as soon as its article is placed.
     def taken(outcome: Outcome, entry: Entry, got: _Fetched) -> None:
-        store.add_entry(entry.key, got.source.id, outcome.article)
+        store.add_entry(entry.key, got.source.id, outcome.article, new=outcome.status == "stored")
         if outcome.status == "stored":
-            added[got.source.id] = added.get(got.source.id, 0) + 1
             if outcome.story is not None and outcome.story not in report.stories:
                 report.stories.append(outcome.story)
         elif outcome.status == "refused":
@@ -176,7 +174,7 @@ def poll(store: StoreProtocol, fetcher: Fetcher, place: Place, options: PollOpti
     for got, _ in taking:
         feed = got.feed
         store.record_fetch(got.source.id, status=got.status, etag=got.etag, last_modified=got.last_modified,
-                           next_fetch_at=now + timedelta(seconds=options.every), new_articles=added.get(got.source.id, 0),
+                           next_fetch_at=now + timedelta(seconds=options.every),
                            title=None if got.source.title else feed.title if feed else None,
                            language=feed.language if feed else None, keep_validators=got.source.id not in retry)
     # The watches, on the stories that gained articles; then every webhook due (this pass's alerts,

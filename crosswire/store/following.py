@@ -173,8 +173,7 @@ class FollowTables:
 
     def record_fetch(self, source_id: int, *, status: int | None, next_fetch_at: datetime,
                      error: str | None = None, etag: str | None = None, last_modified: str | None = None,
-                     new_articles: int = 0, title: str | None = None, language: str | None = None,
-                     keep_validators: bool = True) -> None:
+                     title: str | None = None, language: str | None = None, keep_validators: bool = True) -> None:
         """What one fetch of a source found. An error counts as a failure (``failures`` grows,
         the validators stay); a success resets ``failures`` and keeps the new validators
         (``keep_validators=False``: forget them, so that the next fetch reads the feed whole)."""
@@ -189,10 +188,9 @@ class FollowTables:
                 "UPDATE sources SET last_fetch_at = ?, last_status = ?, next_fetch_at = ?, failures = 0, "
                 "etag = CASE WHEN ? THEN coalesce(?, etag) ELSE NULL END, "
                 "last_modified = CASE WHEN ? THEN coalesce(?, last_modified) ELSE NULL END, "
-                "title = coalesce(?, title), language = coalesce(?, language), articles = articles + ?, "
-                "last_new_at = CASE WHEN ? > 0 THEN ? ELSE last_new_at END WHERE id = ?",
+                "title = coalesce(?, title), language = coalesce(?, language) WHERE id = ?",
                 (now, status, stamp(next_fetch_at), keep_validators, etag, keep_validators, last_modified,
-                 title, language, new_articles, new_articles, now, source_id))
+                 title, language, source_id))
 
     def source_error(self, source_id: int, error: str) -> None:
         """An error of one entry of a source (its page could not be read, say): counted and shown,
@@ -209,11 +207,16 @@ class FollowTables:
             found.update(r[0] for r in self.db.execute(f"SELECT url FROM entries WHERE url IN ({marks})", chunk))
         return found
 
-    def add_entry(self, url: str, source_id: int | None, article_id: int | None) -> None:
-        """An entry taken (``article_id``: its stored article, None when it was refused or a duplicate)."""
+    def add_entry(self, url: str, source_id: int | None, article_id: int | None, new: bool = False) -> None:
+        """An entry taken: ``article_id`` its article in the store (None when it was refused), ``new``
+        when it was stored now (the source's article count and last new article say so at once, so
+        a pass killed half-way leaves them right)."""
         with self._write():
-            self.db.execute("INSERT OR IGNORE INTO entries (url, source_id, article_id, seen_at) VALUES (?, ?, ?, ?)",
-                            (url, source_id, article_id, stamp()))
+            now = stamp()
+            cur = self.db.execute("INSERT OR IGNORE INTO entries (url, source_id, article_id, seen_at) VALUES (?, ?, ?, ?)",
+                                  (url, source_id, article_id, now))
+            if new and cur.rowcount and source_id is not None:
+                self.db.execute("UPDATE sources SET articles = articles + 1, last_new_at = ? WHERE id = ?", (now, source_id))
 
     # -- watches and alerts --------------------------------------------------------------------
 
