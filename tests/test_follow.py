@@ -320,6 +320,16 @@ def test_entries_without_link_or_text_and_a_page_that_fails_for_now(site: Site, 
     assert sources(db)["odd/feed.xml"]["articles"] == 2
 
 
+def test_poll_without_a_store_or_sources_says_so(tmp_path: Path) -> None:
+    missing = run("poll", "--db", tmp_path / "none.db", "--embedder", "hash")
+    assert missing.exit_code == EXIT_USAGE and not (tmp_path / "none.db").exists()
+    assert said(missing.stderr) == [f"crosswire: error: {tmp_path / 'none.db'}: no such store; follow a source first "
+                                    f"(crosswire follow add URL --db {tmp_path / 'none.db'})"]
+    run("watch", "add", "w", "--entity", "Mark Rutte", "--db", tmp_path / "s.db")
+    empty = run("poll", "--db", tmp_path / "s.db", "--embedder", "hash")
+    assert empty.exit_code == EXIT_USAGE and "follows no source" in said(empty.stderr)[-1]
+
+
 def test_private_addresses_are_refused_unless_allowed(site: Site, tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     feed = site.url("/ar/feed.xml")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -56,8 +57,10 @@ def poll_command(db: str, every: float, everything: bool, workers: int, embedder
     """Fetch the followed sources that are due, and analyse and place their new articles as ingest does."""
     fetching = {k: settings.pop(k) for k in ("allow_private", "allowed_networks", "fetch_timeout", "max_bytes",
                                              "per_host", "host_delay")}
+    if not Path(db).exists():  # nothing is followed where there is no store: no empty one is made
+        raise fail(f"{db}: no such store; follow a source first (crosswire follow add URL --db {db})", EXIT_USAGE)
     model = load_embedder(embedder) if embedder else None
-    with open_store(db, create=True) as store:
+    with open_store(db, create=False) as store:
         if not store.sources():
             raise fail(f"{db}: follows no source (crosswire follow add URL)", EXIT_USAGE)
         if model is None:
