@@ -171,6 +171,7 @@ class Handler(BaseHTTPRequestHandler):
         special: dict[str, Callable[[], None]] = {
             "/robots.txt": lambda: self._send(404),
             "/broken/feed.xml": lambda: self._send(500, b"internal error"),
+            "/busy/feed.xml": lambda: self._send(503, b"come back later", {"Retry-After": "7200"}),
             "/slow/feed.xml": self._slow,
             "/moved/feed.xml": lambda: self._send(301, headers={"Location": "/moved/1"}),
             "/moved/1": lambda: self._send(302, headers={"Location": self.site.url("/moved/2")}),

@@ -727,3 +727,12 @@ def test_backoff_grows_exponentially_with_jitter_up_to_the_cap() -> None:
         assert max(waits) - min(waits) > ceiling / 4  # spread, not all the same second
     assert backoff(3, base=1.0, cap=100.0, rng=random.Random(1)) <= 4.0
     assert backoff(50, base=1.0, cap=100.0) <= 100.0
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    from crosswire.fetch.client import retry_after
+
+    assert retry_after("120") == 120.0
+    assert retry_after("Wed, 02 Dec 2026 03:00:00 GMT", now=1796180400.0 - 60) == 60.0
+    assert retry_after("Wed, 02 Dec 2026 03:00:00 GMT", now=1796180400.0 + 60) == 0.0  # past: no wait
+    assert retry_after(None) is None and retry_after("soon") is None and retry_after(" ") is None

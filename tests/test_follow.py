@@ -320,6 +320,23 @@ def test_entries_without_link_or_text_and_a_page_that_fails_for_now(site: Site, 
     assert sources(db)["odd/feed.xml"]["articles"] == 2
 
 
+def test_a_source_that_asks_to_wait_is_left_alone_that_long(site: Site, tmp_path: Path) -> None:
+    """A 503 with Retry-After: 7200 is fetched again in two hours, not after the first backoff (1 minute)."""
+    from datetime import datetime, timedelta
+
+    db = tmp_path / "s.db"
+    run("follow", "add", "--no-check", site.url("/busy/feed.xml"), site.url("/broken/feed.xml"), "--db", db)
+    result = run("poll", "--db", db, *FAST)
+    assert result.exit_code == EXIT_SKIPPED and "HTTP 503" in result.stderr
+    listed = sources(db)
+
+    def waits(row: dict[str, object]) -> timedelta:
+        return datetime.fromisoformat(str(row["next_fetch_at"])) - datetime.fromisoformat(str(row["last_fetch_at"]))
+
+    assert timedelta(hours=2) - timedelta(seconds=5) <= waits(listed["busy/feed.xml"]) <= timedelta(hours=2, seconds=5)
+    assert waits(listed["broken/feed.xml"]) <= timedelta(seconds=61)
+
+
 def test_poll_without_a_store_or_sources_says_so(tmp_path: Path) -> None:
     missing = run("poll", "--db", tmp_path / "none.db", "--embedder", "hash")
     assert missing.exit_code == EXIT_USAGE and not (tmp_path / "none.db").exists()

@@ -15,6 +15,8 @@ What every request gets, and where it is done:
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import email.utils
 import functools
 import http.cookiejar
 import ssl
@@ -43,19 +45,39 @@ class FetchError(CrosswireError):
 
     code = "fetch_failed"
 
-    def __init__(self, source: str, problem: str, *, status: int | None = None, kind: str = "failed") -> None:
+    def __init__(self, source: str, problem: str, *, status: int | None = None, kind: str = "failed",
+                 retry_after: float | None = None) -> None:
         super().__init__(source, problem)
         self.status = status  # the HTTP status, when there was an answer
         # unsafe | scheme | timeout | too_large | redirects | robots | http | network | tls | failed
         self.kind = kind
+        self.retry_after = retry_after  # seconds the server asked us to wait (429, 503: Retry-After)
 
     def __reduce__(self) -> tuple[object, ...]:
         # The base class rebuilds source and problem only; kind and status are what callers act on.
-        return _rebuild_fetch_error, (type(self), self.source, self.problem, self.status, self.kind)
+        return _rebuild_fetch_error, (type(self), self.source, self.problem, self.status, self.kind, self.retry_after)
 
 
-def _rebuild_fetch_error(cls: type[FetchError], source: str, problem: str, status: int | None, kind: str) -> FetchError:
-    return cls(source, problem, status=status, kind=kind)
+def _rebuild_fetch_error(cls: type[FetchError], source: str, problem: str, status: int | None, kind: str,
+                         retry_after: float | None = None) -> FetchError:
+    return cls(source, problem, status=status, kind=kind, retry_after=retry_after)
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait: a number of seconds or an HTTP date (RFC 9110,
+    10.2.3); None when absent or unreadable, never negative."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is GMT
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 @dataclass(frozen=True)
@@ -337,7 +359,8 @@ class Fetcher:
         problem = f"HTTP {answer.status} {answer.reason}".strip()
         if answer.redirected:
             problem = f"{problem} (at {answer.url})"
-        return FetchError(url, problem, status=answer.status, kind="http")
+        wait = retry_after(answer.headers.get("retry-after")) if answer.status in (429, 503) else None
+        return FetchError(url, problem, status=answer.status, kind="http", retry_after=wait)
 
 
 def _causes(err: BaseException) -> list[BaseException]:

@@ -15,8 +15,9 @@ straight into the store, or through the server's one writer.
   reason that may pass (a 5xx, a timeout), the feed's validators are forgotten, so the next
   pass reads the feed whole and tries that entry again; a page that is gone (4xx) leaves
   the entry with its summary, when it has one.
-- A source that fails is fetched again after an exponential backoff; its error count and
-  last error are kept for ``crosswire follow list``.
+- A source that fails is fetched again after an exponential backoff, or after as long as its
+  429 or 503 answer's ``Retry-After`` asks (at most a day); its error count and last error are
+  kept for ``crosswire follow list``.
 - Then the watch-lists are checked against the stories that gained articles (each event
   recorded once), and every webhook delivery that is due is posted.
 """
@@ -40,6 +41,8 @@ from crosswire.readers.decoding import decode
 from crosswire.readers.html import declared_charset, read_html
 from crosswire.store.base import Alert, Source, StoreProtocol
 from crosswire.watch import DeliveryReport, check_watches, deliver_due
+
+MAX_RETRY_AFTER = 86_400.0  # seconds: the longest wait a source's Retry-After is granted
 
 # Places a batch of articles (analyse, store, assign to stories), giving each one's outcome.
 Place = Callable[[list[Article], Callable[[Outcome], None]], IngestReport]
@@ -91,6 +94,7 @@ class _Fetched:
     last_modified: str | None = None
     feed: ParsedFeed | None = None
     error: str | None = None
+    retry_after: float | None = None  # seconds the source asked us to wait (a 429 or 503's Retry-After)
 
 
 def poll(store: StoreProtocol, fetcher: Fetcher, place: Place, options: PollOptions = PollOptions(),
@@ -112,8 +116,11 @@ def poll(store: StoreProtocol, fetcher: Fetcher, place: Place, options: PollOpti
             if got.error is not None:
                 report.failed += 1
                 report.problems.append(got.error)
+                # The backoff, or longer when the source said how long (never over a day: a typo in
+                # a header must not silence a source for good).
+                wait = max(backoff(got.source.failures + 1), min(got.retry_after or 0.0, MAX_RETRY_AFTER))
                 store.record_fetch(got.source.id, status=got.status, error=got.error,
-                                   next_fetch_at=now + timedelta(seconds=backoff(got.source.failures + 1)))
+                                   next_fetch_at=now + timedelta(seconds=wait))
                 tell(f"[{n}/{len(due)}] {got.error}")
                 continue
             if got.status == 304 or got.feed is None:
@@ -191,7 +198,7 @@ def _fetch_feed(fetcher: Fetcher, source: Source) -> _Fetched:
     try:
         answer = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified, accept=ACCEPT)
     except FetchError as err:
-        got.status, got.error = err.status, str(err)
+        got.status, got.error, got.retry_after = err.status, str(err), err.retry_after
         return got
     got.status = answer.status
     if answer.not_modified:
