@@ -165,7 +165,7 @@ def test_words_and_languages_hold_in_one_article(store: Store, seeds: dict[str, 
         return Conditions.of(Watch(0, spec.name, spec.entities, spec.words, spec.languages, spec.min_languages,
                                    None, None, None)).match_story(articles)
 
-    assert matched(words="tokyo NATO") == ["tokyo nato"]           # any case, in the Norwegian
+    assert matched(words="tokyo NATO") == ["tokyo NATO"]  # any case, in the Norwegian; shown as the watch gives it
     assert matched(words="tokyo kyoto") is None                    # every word
     assert matched(entities=("Mark Rutte",), languages=("ar",)) == ["Mark Rutte"]
     assert matched(entities=("Mark Rutte",), languages=("en",)) is None

@@ -168,11 +168,13 @@ class Conditions:
     words: tuple[str, ...] = ()       # casefolded
     languages: frozenset[str] = frozenset()  # language keys (nb = no = nob)
     min_languages: int | None = None
+    shown_words: str = ""             # the words as the watch gives them, for alerts
 
     @classmethod
     def of(cls, watch: Watch) -> "Conditions":
         return cls(tuple(parse_name(n) for n in watch.entities), tuple((watch.words or "").casefold().split()),
-                   frozenset(language_key(code) for code in watch.languages), watch.min_languages)
+                   frozenset(language_key(code) for code in watch.languages), watch.min_languages,
+                   " ".join((watch.words or "").split()))
 
     @property
     def reads_text(self) -> bool:
@@ -188,7 +190,7 @@ class Conditions:
         named = [n.text for n in self.names if names(article, n)]
         if self.names and not named:
             return None
-        return named + ([" ".join(self.words)] if self.words else [])
+        return named + ([self.shown_words] if self.words else [])
 
     def match_story(self, articles: Sequence[StoredArticle]) -> list[str] | None:
         """What the story's articles answer, together (names in the watch's order), or None when none does."""
@@ -200,5 +202,5 @@ class Conditions:
             found = list(dict.fromkeys([*(found or []), *matched]))
             if len(found) == len(self.names) + bool(self.words):
                 break  # everything the watch asks has been answered
-        order = [n.text for n in self.names] + ([" ".join(self.words)] if self.words else [])
+        order = [n.text for n in self.names] + ([self.shown_words] if self.words else [])
         return None if found is None else [m for m in order if m in found]
