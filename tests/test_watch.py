@@ -169,7 +169,7 @@ def test_words_and_languages_hold_in_one_article(store: Store, seeds: dict[str, 
     assert matched(words="tokyo kyoto") is None                    # every word
     assert matched(entities=("Mark Rutte",), languages=("ar",)) == ["Mark Rutte"]
     assert matched(entities=("Mark Rutte",), languages=("en",)) is None
-    assert matched(entities=("Mark Rutte",), words="Tokyo") == ["Mark Rutte", "tokyo"]
+    assert matched(entities=("Mark Rutte",), words="Tokyo") == ["Mark Rutte", "Tokyo"]
     # The words and the language must hold in the same article: the Arabic has no Latin "Tokyo".
     assert matched(words="Tokyo", languages=("ar",)) is None
     assert matched(words="Tokyo", languages=("no",)) == ["tokyo"]   # no = nb
