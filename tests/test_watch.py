@@ -172,7 +172,7 @@ def test_words_and_languages_hold_in_one_article(store: Store, seeds: dict[str, 
     assert matched(entities=("Mark Rutte",), words="Tokyo") == ["Mark Rutte", "Tokyo"]
     # The words and the language must hold in the same article: the Arabic has no Latin "Tokyo".
     assert matched(words="Tokyo", languages=("ar",)) is None
-    assert matched(words="Tokyo", languages=("no",)) == ["tokyo"]   # no = nb
+    assert matched(words="Tokyo", languages=("no",)) == ["Tokyo"]   # no = nb
     # several names: any of them, each one named listed
     assert matched(entities=("Boris Johnson", "Shigeru Ishiba", "Mark Rutte")) == ["Shigeru Ishiba", "Mark Rutte"]
 
