@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -264,6 +265,92 @@ def test_the_watch_lists_view_shows_a_watch_its_alert_and_its_feed(browser: "Bro
         item.locator("a").click()  # to the story on the page
         page.locator("h1.story-headline").wait_for()
         assert page.locator("h1.story-headline").text_content() == "Harbour bridge vote delayed"
+        assert all(url.startswith(base) for url in requested), requested
+        assert errors == []
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_the_sources_view_lists_the_followed_feeds_and_their_errors(browser: "Browser", tmp_path: Path) -> None:
+    # A store of its own, with the fast hash embedder: no source followed at first, then three.
+    db = tmp_path / "followed.db"
+    server = ThreadServer(ServeOptions(db=str(db), embedder="hash"))
+    context = browser.new_context(viewport={"width": 1300, "height": 800}, locale="en-US")
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        page = context.new_page()
+        requested: list[str] = []
+        errors: list[str] = []
+        dialogs: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{base}/")
+        page.locator("main p.empty").wait_for()  # no stories either
+        page.get_by_role("link", name="Sources").click()
+        page.locator("main h1", has_text="Sources").wait_for()
+        assert page.locator(".views a[aria-current='page']").text_content() == "Sources"
+        empty = page.locator("main p.empty")
+        assert "follow a feed with crosswire follow add URL" in empty.text_content()
+        assert empty.locator("code").all_text_contents() == ["crosswire follow add URL", "crosswire poll",
+                                                             "crosswire serve --poll"]
+        assert page.locator("main table").count() == 0
+
+        hostile = "<img src=x onerror=alert(1)>"
+        error = "https://news.example.net/rss: HTTP 500 Internal Server Error"
+        later = datetime(2030, 1, 2, 3, 4, tzinfo=timezone.utc)
+        with Store(db, create=False) as store:
+            arabic, _ = store.add_source("https://www.aljazeera.net/rss.xml", title="الجزيرة نت", language="ar")
+            failing, _ = store.add_source("https://news.example.net/rss", title=hostile, language="en")
+            bare, _ = store.add_source("ftp://www.example.org/feed.xml")  # no title, and not a web address
+            store.record_fetch(arabic.id, status=200, next_fetch_at=later)
+            for n in range(2):
+                store.add_entry(f"https://www.aljazeera.net/news/{n}", arabic.id, None, new=True)
+            store.record_fetch(failing.id, status=500, next_fetch_at=later, error=error)
+        page.reload()
+        rows = page.locator("table.sources tbody tr.source")
+        rows.first.wait_for()
+        assert page.locator("table.sources thead th[scope='col']").all_text_contents() == [
+            "Outlet", "Language", "Feed", "Articles", "Last fetch", "Last new article", "Next fetch", "Errors"]
+        assert rows.evaluate_all("rs => rs.map(r => Number(r.dataset.source))") == [arabic.id, failing.id, bare.id]
+        assert page.locator("main p.count").text_content() == "3 sources · 1 failing"
+
+        ar = page.locator(f"tr.source[data-source='{arabic.id}']")
+        assert ar.locator("td.outlet").text_content() == "الجزيرة نت"
+        assert ar.locator("td.outlet").evaluate("el => getComputedStyle(el).direction") == "rtl"
+        assert ar.locator("td.language .lang-chip").text_content() == "ar"
+        assert ar.locator("td.articles").text_content() == "2"
+        link = ar.locator("td.feed a")
+        assert link.text_content() == link.get_attribute("href") == "https://www.aljazeera.net/rss.xml"
+        assert link.get_attribute("rel") == "noopener noreferrer"
+        assert ar.locator("td.fetched").text_content().endswith(" UTC HTTP 200")
+        assert ar.locator("td.new time").text_content().endswith(" UTC")
+        assert ar.locator("td.next").text_content() == "2030-01-02 03:04 UTC"
+        assert ar.locator("td.errors").text_content() == "0"
+        assert "failing" not in ar.get_attribute("class").split()
+
+        bad = page.locator(f"tr.source[data-source='{failing.id}']")
+        assert "failing" in bad.get_attribute("class").split()
+        assert bad.locator("td.outlet").text_content() == hostile
+        assert bad.locator("td.outlet").evaluate("el => getComputedStyle(el).direction") == "ltr"
+        assert bad.locator("td.articles").text_content() == "0"
+        assert bad.locator("td.fetched").text_content().endswith(" UTC HTTP 500")
+        assert bad.locator("td.new").text_content() == "none yet"
+        assert bad.locator("td.errors .error-count").text_content() == "1"
+        assert bad.locator("td.errors .badge.failing").text_content() == "failing"
+        assert bad.locator("td.errors .last-error").text_content() == error
+        assert bad.locator("td.errors .last-error").evaluate("el => getComputedStyle(el).color") == "rgb(179, 38, 30)"
+
+        plain = page.locator(f"tr.source[data-source='{bare.id}']")
+        assert plain.locator("td.outlet").text_content() == "example.org"  # the host, for want of a title
+        assert plain.locator("td.feed").text_content() == "ftp://www.example.org/feed.xml"
+        assert plain.locator("td.feed a").count() == 0  # only http(s) addresses become links
+        assert plain.locator("td.fetched").text_content() == "not yet"
+
+        assert page.locator("main img").count() == 0 and dialogs == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "sources_page.png"), full_page=True)
         assert all(url.startswith(base) for url in requested), requested
         assert errors == []
     finally:

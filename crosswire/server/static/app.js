@@ -141,11 +141,13 @@ function parseHash() {
 function route() {
   const { path, params } = parseHash();
   const story = path.match(/^\/story\/(\d{1,15})$/);
-  markView(path === "/watches" ? "watches" : "stories");
+  markView(path === "/watches" ? "watches" : path === "/sources" ? "sources" : "stories");
   if (story) {
     showStory(story[1]);
   } else if (path === "/watches") {
     showWatches();
+  } else if (path === "/sources") {
+    showSources();
   } else {
     document.getElementById("q").value = params.get("q") || "";
     showList(params.get("q") || "");
@@ -451,6 +453,64 @@ function alertItem(alert) {
 // "2025-03-10 14:05 UTC": the same for every reader, as the API's times are.
 function when(iso) {
   return iso ? `${String(iso).slice(0, 16).replace("T", " ")} UTC` : "";
+}
+
+// --- sources ---------------------------------------------------------------------------------
+
+// The feeds the store follows (crosswire follow add), as the poller last found them.
+async function showSources() {
+  const mine = ++renderCount;
+  let sources;
+  try {
+    sources = (await api("/api/sources")).sources;
+  } catch (err) {
+    if (mine === renderCount) showError(`Could not load the sources: ${err.message}`);
+    return;
+  }
+  if (mine !== renderCount) return;
+  document.title = "crosswire: sources";
+  const heading = el("h1", {}, "Sources");
+  if (!sources.length) {
+    show(heading, el("p", { class: "empty" }, "No sources followed yet: follow a feed with ",
+      el("code", {}, "crosswire follow add URL"), ", then fetch it with ", el("code", {}, "crosswire poll"),
+      " or ", el("code", {}, "crosswire serve --poll"), "."));
+    return;
+  }
+  const failing = sources.filter((s) => s.failures > 0).length;
+  const columns = ["Outlet", "Language", "Feed", "Articles", "Last fetch", "Last new article", "Next fetch", "Errors"];
+  show(heading,
+    el("p", { class: "count" }, plural(sources.length, "source", "sources"), failing ? ` · ${failing} failing` : ""),
+    el("div", { class: "table-wrap" }, el("table", { class: "sources" },
+      el("caption", {}, "Followed feeds"),
+      el("thead", {}, el("tr", {}, columns.map((name) => el("th", { scope: "col" }, name)))),
+      el("tbody", {}, sources.map(sourceRow)))));
+}
+
+function sourceRow(source) {
+  const failing = source.failures > 0;
+  const link = safeUrl(source.url);
+  const name = outletOf({ outlet: source.title, url: source.url, source: null, id: source.url });
+  const fetched = source.last_fetch_at
+    ? [timeEl(source.last_fetch_at), source.last_status ? " " : null, source.last_status ? el("span", { class: "status" }, `HTTP ${source.last_status}`) : null]
+    : el("span", { class: "none" }, "not yet");
+  const errors = [el("span", { class: "error-count" }, String(source.errors))];
+  if (failing) errors.push(" ", el("span", { class: "badge failing" }, source.failures > 1 ? `failing: ${source.failures} fetches in a row` : "failing"));
+  if (source.errors > 0 && source.last_error) errors.push(el("div", { class: "last-error", dir: "auto" }, source.last_error));
+  return el("tr", { class: `source${failing ? " failing" : ""}`, "data-source": source.id },
+    el("td", { class: "outlet", lang: source.language || null, dir: "auto" }, name),
+    el("td", { class: "language" }, source.language ? langChip(source.language) : el("span", { class: "none" }, "—")),
+    el("td", { class: "feed", dir: "auto" }, link ? el("a", { href: link, rel: "noopener noreferrer", target: "_blank" }, source.url) : source.url),
+    el("td", { class: "articles num" }, String(source.articles)),
+    el("td", { class: "fetched" }, fetched),
+    el("td", { class: "new" }, source.last_new_at ? timeEl(source.last_new_at) : el("span", { class: "none" }, "none yet")),
+    el("td", { class: "next" }, source.next_fetch_at ? timeEl(source.next_fetch_at) : ""),
+    el("td", { class: `errors${source.errors > 0 ? " problem" : ""}` }, errors));
+}
+
+// A time as when() writes it, in two parts a narrow column may break between (day, then clock).
+function timeEl(iso) {
+  const [date, clock] = when(iso).split(/ (.*)/);
+  return el("time", { datetime: iso }, el("span", {}, date), " ", el("span", {}, clock));
 }
 
 // --- start -----------------------------------------------------------------------------------
