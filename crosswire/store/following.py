@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from crosswire.store.base import Alert, Delivery, Source, Watch
+from crosswire.store.queries import id_chunks, marks
 
 SCHEMA = [
     # A followed feed. ``failures``: consecutive failed fetches (the backoff grows with it);
@@ -121,20 +122,16 @@ class FollowTables:
     """The methods of ``base.Following``; mixed into ``sqlite.Store``, which gives ``db``."""
 
     db: sqlite3.Connection
+    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]  # the Store's
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """The caller's transaction when one is open, else one of its own."""
+        """The caller's transaction when one is open, else one of its own (the Store's ``transaction``)."""
         if self.db.in_transaction:
             yield self.db
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        with self.transaction() as db:
+            yield db
 
     # -- sources -------------------------------------------------------------------------------
 
@@ -201,10 +198,8 @@ class FollowTables:
     def seen_entries(self, urls: list[str]) -> set[str]:
         """Which of these canonical entry addresses were taken already (from any source)."""
         found: set[str] = set()
-        for start in range(0, len(urls), 500):
-            chunk = urls[start:start + 500]
-            marks = ", ".join("?" * len(chunk))
-            found.update(r[0] for r in self.db.execute(f"SELECT url FROM entries WHERE url IN ({marks})", chunk))
+        for chunk in id_chunks(urls):
+            found.update(r[0] for r in self.db.execute(f"SELECT url FROM entries WHERE url IN ({marks(chunk)})", chunk))
         return found
 
     def add_entry(self, url: str, source_id: int | None, article_id: int | None, new: bool = False) -> None:
@@ -272,11 +267,9 @@ class FollowTables:
     def alert_keys(self, watch_id: int, story_ids: list[int]) -> dict[int, set[str]]:
         """The keys of the events already recorded for a watch, by story."""
         found: dict[int, set[str]] = {}
-        for start in range(0, len(story_ids), 500):
-            chunk = story_ids[start:start + 500]
-            marks = ", ".join("?" * len(chunk))
+        for chunk in id_chunks(story_ids):
             for story_id, key in self.db.execute(
-                    f"SELECT story_id, key FROM alerts WHERE watch_id = ? AND story_id IN ({marks})", [watch_id, *chunk]):
+                    f"SELECT story_id, key FROM alerts WHERE watch_id = ? AND story_id IN ({marks(chunk)})", [watch_id, *chunk]):
                 found.setdefault(story_id, set()).add(key)
         return found
 
@@ -284,8 +277,8 @@ class FollowTables:
         """The alerts of a watch whose key starts with one of ``prefixes``, oldest first: a range
         of the ``(watch, key)`` index each, so asking about many stories at once stays cheap."""
         found: list[Alert] = []
-        for start in range(0, len(prefixes), 200):
-            chunk = [p for p in prefixes[start:start + 200] if p]
+        for given in id_chunks(prefixes, 200):
+            chunk = [p for p in given if p]
             if not chunk:
                 continue
             ranges = " OR ".join(["(alerts.key >= ? AND alerts.key < ?)"] * len(chunk))
@@ -296,10 +289,9 @@ class FollowTables:
 
     def alerts_by_id(self, alert_ids: list[int]) -> dict[int, Alert]:
         found: dict[int, Alert] = {}
-        for start in range(0, len(alert_ids), 500):
-            chunk = alert_ids[start:start + 500]
-            marks = ", ".join("?" * len(chunk))
-            found.update((r["id"], _alert(r)) for r in self.db.execute(f"{_ALERT_SELECT} WHERE alerts.id IN ({marks})", chunk))
+        for chunk in id_chunks(alert_ids):
+            found.update((r["id"], _alert(r)) for r in self.db.execute(f"{_ALERT_SELECT} WHERE alerts.id IN ({marks(chunk)})",
+                                                                       chunk))
         return found
 
     def alerts(self, since: datetime | None = None, watch_id: int | None = None, limit: int = 100) -> list[Alert]:

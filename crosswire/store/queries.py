@@ -8,18 +8,20 @@ where the text filter has to check words in Python.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 from crosswire.store import words
 from crosswire.store.base import Member, StoryFilter
 from crosswire.times import from_micros, to_micros
 
+T = TypeVar("T")
+
 CONTAINS_ALL = "crosswire_contains_all"  # the SQL function a text filter registers to check its words in Python
 
 
-def id_chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    """Ids in chunks small enough for one ``IN (?, ...)``: SQLite caps the number of parameters."""
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
+def id_chunks(ids: Sequence[T], size: int = 500) -> list[list[T]]:
+    """Ids (or any values) in chunks small enough for one ``IN (?, ...)``: SQLite caps the number of parameters."""
+    return [list(ids[start:start + size]) for start in range(0, len(ids), size)]
 
 
 def marks(ids: list[Any]) -> str:
