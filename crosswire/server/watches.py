@@ -34,6 +34,7 @@ from crosswire.server.errors import ApiError
 from crosswire.server.routes import MAX_LIMIT, Query, check_token, json_bytes, json_response, parse_id, read_body
 from crosswire.server.state import ServerState
 from crosswire.store.base import Alert, Source, Watch
+from crosswire.store.following import stamp
 from crosswire.stories.view import parse_when
 from crosswire.watch.rules import InvalidWatch, validate_watch
 
@@ -48,7 +49,7 @@ _NOT_XML = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)
 
 def iso(when: datetime | None) -> str | None:
     """A time as the JSON answers give it: UTC with microseconds, so that ``since`` can be given it back."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if when else None
+    return stamp(when) if when else None
 
 
 def story_page(story_id: int) -> str:

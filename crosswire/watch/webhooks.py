@@ -37,6 +37,7 @@ from typing import Any
 from crosswire.fetch.backoff import backoff
 from crosswire.fetch.client import Fetcher, FetchError
 from crosswire.store.base import Alert, Delivery, StoreProtocol, Watch
+from crosswire.store.following import stamp
 
 MAX_ATTEMPTS = 8
 SIGNATURE_HEADER = "X-Crosswire-Signature"
@@ -50,14 +51,10 @@ def retry_after(failures: int) -> float:
     return backoff(failures, jitter=False)
 
 
-def _stamp(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def body_of(alert: Alert, sent_at: datetime) -> bytes:
     """The JSON body of an alert's delivery, as its bytes are signed."""
     payload: dict[str, Any] = {"alert": alert.id, "watch": alert.watch, "event": alert.event, "story": alert.story_id,
-                               "created_at": _stamp(alert.created_at), "sent_at": _stamp(sent_at),
+                               "created_at": stamp(alert.created_at), "sent_at": stamp(sent_at),
                                "detail": alert.detail}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
