@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import sys
 import threading
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import click
 from crosswire.analysis.embedders import (
     DEFAULT,
     Embedder,
+    EmbedderUnavailable,
     SettingsError,
     UnknownNameError,
     get_embedder,
@@ -272,6 +274,40 @@ class StatusLine:
         """A line that must stay (a skipped input): printed above the status line."""
         self.clear()
         say(line)
+
+
+def embedder_for_store(store: Store, db: str, given: Embedder | None) -> Embedder:
+    """The embedder of the articles a command adds: the one given, else the one the store's vectors
+    are from, else the default; one warning line when it is uncalibrated."""
+    if given is None:
+        known = store.embedders()
+        given = load_embedder(known[0], stored_in=db) if len(known) == 1 else load_embedder(DEFAULT)
+    warn_uncalibrated(given.name)
+    return given
+
+
+@contextmanager
+def storing(db: str, status: StatusLine, interrupted: str) -> Iterator[None]:
+    """The failures of a command that stores articles (ingest, poll), each one line and its exit
+    status, the status line cleared first; ``interrupted``: what to say on Ctrl+C."""
+    done = "every article stored before this is complete"
+    try:
+        yield
+    except StoreError as err:
+        status.clear()
+        raise fail(str(err), EXIT_NOTHING)
+    except sqlite3.Error as err:  # e.g. locked by another writer past the busy timeout, or a full disk
+        status.clear()
+        raise fail(f"{db}: {err}; {done}", EXIT_NOTHING)
+    except EmbedderUnavailable as err:  # its server went away: every article after would fail alike
+        status.clear()
+        raise fail(f"{err}; {done}", EXIT_NOTHING)
+    except CrosswireError as err:  # e.g. the store holds another embedder's vectors
+        status.clear()
+        raise fail(str(err), EXIT_USAGE)
+    except KeyboardInterrupt:
+        status.clear()
+        raise fail(f"interrupted; {interrupted}", 130)
 
 
 class Failure(click.ClickException):

@@ -45,8 +45,10 @@ def fetch_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def fetch_settings(fetching: dict[str, Any]) -> FetchOptions:
-    """The ``FetchOptions`` of a command's ``**fetching``."""
-    return FetchOptions(allow_private=fetching["allow_private"], allowed_networks=tuple(fetching["allowed_networks"]),
-                        timeout=fetching["fetch_timeout"], max_bytes=fetching["max_bytes"],
-                        per_host=fetching["per_host"], host_delay=fetching["host_delay"])
+def fetch_settings(options: dict[str, Any]) -> FetchOptions:
+    """The ``FetchOptions`` of a command's keyword options, taken out of them (the rest, say the
+    article limits, stay for the command)."""
+    return FetchOptions(allow_private=options.pop("allow_private"),
+                        allowed_networks=tuple(options.pop("allowed_networks")),
+                        timeout=options.pop("fetch_timeout"), max_bytes=options.pop("max_bytes"),
+                        per_host=options.pop("per_host"), host_delay=options.pop("host_delay"))

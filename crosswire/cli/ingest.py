@@ -9,16 +9,15 @@ from typing import Iterable, Iterator
 
 import click
 
-from crosswire.analysis.embedders import DEFAULT, EmbedderUnavailable
 from crosswire.analysis.pipeline import default_pipeline
 from crosswire.article import Article
 from crosswire.cli.common import (
     EXIT_NOTHING,
     EXIT_OK,
     EXIT_SKIPPED,
-    EXIT_USAGE,
     StatusLine,
     db_option,
+    embedder_for_store,
     embedder_option,
     fail,
     lang_option,
@@ -26,7 +25,7 @@ from crosswire.cli.common import (
     load_embedder,
     open_store,
     say,
-    warn_uncalibrated,
+    storing,
     warned,
     window_option,
 )
@@ -34,7 +33,7 @@ from crosswire.errors import CrosswireError, InputError
 from crosswire.ingest import IngestReport, Outcome, ingest_articles
 from crosswire.limits import Limits
 from crosswire.readers.files import iter_articles
-from crosswire.store.sqlite import Store, StoreError
+from crosswire.store.sqlite import Store
 from crosswire.stories.placement import StoryOptions, index_path
 from crosswire.watch import alert_line, check_watches
 
@@ -103,11 +102,7 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
     model = load_embedder(embedder) if embedder else None
     bounds = Limits(**limits)
     with open_store(db, create=True) as store:
-        if model is None:
-            known = store.embedders()
-            model = load_embedder(known[0], stored_in=db) if len(known) == 1 else load_embedder(DEFAULT)
-        warn_uncalibrated(model.name)
-        pipeline = default_pipeline(model, bounds)
+        pipeline = default_pipeline(embedder_for_store(store, db, model), bounds)
         status = StatusLine()
         said = [0]  # skipped inputs already printed
 
@@ -126,25 +121,9 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
             if outcome.status == "stored" and outcome.story is not None:
                 touched.add(outcome.story)
 
-        try:
+        with storing(db, status, "every article stored so far is complete: run the same ingest again to add the rest"):
             report = ingest_articles(items if language is None else _given_language(items, language), store,
                                      pipeline, options, progress=tell, on_outcome=note)
-        except StoreError as err:
-            status.clear()
-            raise fail(str(err), EXIT_NOTHING)
-        except sqlite3.Error as err:  # e.g. locked by another writer past the busy timeout, or a full disk
-            status.clear()
-            raise fail(f"{db}: {err}; every article stored before this is complete", EXIT_NOTHING)
-        except EmbedderUnavailable as err:  # its server went away: every article after would fail alike
-            status.clear()
-            raise fail(f"{err}; every article stored before this is complete", EXIT_NOTHING)
-        except CrosswireError as err:  # e.g. the store holds another embedder's vectors
-            status.clear()
-            raise fail(str(err), EXIT_USAGE)
-        except KeyboardInterrupt:
-            status.clear()
-            raise fail("interrupted; every article stored so far is complete: run the same ingest "
-                        "again to add the rest", 130)
         tell(report)
         status.clear()
         total = store.count()

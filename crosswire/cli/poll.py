@@ -1,41 +1,37 @@
 """``crosswire poll``: one pass over the followed sources that are due (run it from cron)."""
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from crosswire.analysis.embedders import DEFAULT, EmbedderUnavailable
 from crosswire.analysis.pipeline import default_pipeline
 from crosswire.article import Article
 from crosswire.cli.common import (
     ARTICLE_LIMITS,
-    EXIT_NOTHING,
     EXIT_OK,
     EXIT_SKIPPED,
     EXIT_USAGE,
     StatusLine,
     db_option,
+    embedder_for_store,
     embedder_option,
     fail,
     limit_options,
     load_embedder,
     open_store,
     say,
-    warn_uncalibrated,
+    storing,
     window_option,
 )
 from crosswire.cli.fetching import fetch_options, fetch_settings
-from crosswire.errors import CrosswireError
 from crosswire.fetch import Fetcher
 from crosswire.follow import PollOptions, poll
 from crosswire.ingest import IngestReport, ingest_articles
 from crosswire.ingest.outcome import Outcome
 from crosswire.limits import Limits
-from crosswire.store.sqlite import StoreError
 from crosswire.stories.placement import StoryOptions
 from crosswire.watch import alert_line
 
@@ -55,19 +51,14 @@ from crosswire.watch import alert_line
 def poll_command(db: str, every: float, everything: bool, workers: int, embedder: str | None, window_days: float,
                  **settings: Any) -> None:
     """Fetch the followed sources that are due, and analyse and place their new articles as ingest does."""
-    fetching = {k: settings.pop(k) for k in ("allow_private", "allowed_networks", "fetch_timeout", "max_bytes",
-                                             "per_host", "host_delay")}
+    fetching = fetch_settings(settings)
     if not Path(db).exists():  # nothing is followed where there is no store: no empty one is made
         raise fail(f"{db}: no such store; follow a source first (crosswire follow add URL --db {db})", EXIT_USAGE)
     model = load_embedder(embedder) if embedder else None
     with open_store(db, create=False) as store:
         if not store.sources():
             raise fail(f"{db}: follows no source (crosswire follow add URL)", EXIT_USAGE)
-        if model is None:
-            known = store.embedders()
-            model = load_embedder(known[0], stored_in=db) if len(known) == 1 else load_embedder(DEFAULT)
-        warn_uncalibrated(model.name)
-        pipeline = default_pipeline(model, Limits(**settings))
+        pipeline = default_pipeline(embedder_for_store(store, db, model), Limits(**settings))
         status = StatusLine()
         options = StoryOptions(window_days=window_days)
 
@@ -76,25 +67,10 @@ def poll_command(db: str, every: float, everything: bool, workers: int, embedder
                 status.update(f"crosswire: {report.read}/{len(articles)} new articles analysed, {report.added} added ...")
             return ingest_articles(articles, store, pipeline, options, progress=progress, on_outcome=on_outcome)
 
-        try:
-            with Fetcher(fetch_settings(fetching)) as fetcher:
-                report = poll(store, fetcher, place, PollOptions(every=every, workers=workers, everything=everything),
-                              say=status.update)
-        except StoreError as err:
-            status.clear()
-            raise fail(str(err), EXIT_NOTHING)
-        except sqlite3.Error as err:
-            status.clear()
-            raise fail(f"{db}: {err}; every article stored before this is complete", EXIT_NOTHING)
-        except EmbedderUnavailable as err:
-            status.clear()
-            raise fail(f"{err}; every article stored before this is complete", EXIT_NOTHING)
-        except CrosswireError as err:  # e.g. the store holds another embedder's vectors
-            status.clear()
-            raise fail(str(err), EXIT_USAGE)
-        except KeyboardInterrupt:
-            status.clear()
-            raise fail("interrupted; every article stored so far is complete, and the next poll takes the rest", 130)
+        with storing(db, status, "every article stored so far is complete, and the next poll takes the rest"), \
+                Fetcher(fetching) as fetcher:
+            report = poll(store, fetcher, place, PollOptions(every=every, workers=workers, everything=everything),
+                          say=status.update)
         status.clear()
         for problem in report.problems:
             say(f"crosswire: skipped {problem}")

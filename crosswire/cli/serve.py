@@ -59,10 +59,9 @@ def serve(db: str, host: str, port: int, token: str | None, allowed_hosts: tuple
     """Serve the store over HTTP: a JSON API (/api, described at /api/openapi.json) and a web page (/)."""
     import socket
 
-    fetching = {k: settings.pop(k) for k in ("allow_private", "allowed_networks", "fetch_timeout", "max_bytes",
-                                             "per_host", "host_delay")}
+    fetching = fetch_settings(settings)
     limits = settings
-    poller = PollerOptions(fetch_settings(fetching), PollOptions(every=every), poll_tick) if polling else None
+    poller = PollerOptions(fetching, PollOptions(every=every), poll_tick) if polling else None
 
     if not _is_loopback(host) and not token:
         raise fail(f"--host {host} is reachable beyond this machine: give --token (or $CROSSWIRE_TOKEN) "
