@@ -74,6 +74,11 @@ class Site:
         return path
 
 
+def paragraphs(text: str) -> str:
+    """An article's text as HTML, one paragraph a line (a feed's full content)."""
+    return "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n") if line.strip())
+
+
 def rss_feed(name: str, language: str, base: str, items: list[Item]) -> bytes:
     out = [f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
            f'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>{escape(name)}</title>'
@@ -86,8 +91,7 @@ def rss_feed(name: str, language: str, base: str, items: list[Item]) -> bytes:
                    f"<guid isPermaLink=\"false\">{item.slug}</guid><pubDate>{when}</pubDate>"
                    f"<description>{escape(first[:200])}</description>")
         if not item.teaser:
-            body = "".join(f"<p>{html.escape(line)}</p>" for line in item.text.split("\n") if line.strip())
-            out.append(f"<content:encoded><![CDATA[{body}]]></content:encoded>")
+            out.append(f"<content:encoded><![CDATA[{paragraphs(item.text)}]]></content:encoded>")
         out.append("</item>")
     out.append("</channel></rss>")
     return "".join(out).encode("utf-8")
@@ -102,8 +106,7 @@ def atom_feed(name: str, language: str, base: str, items: list[Item]) -> bytes:
                    f'<link rel="alternate" href="{base}/articles/{item.slug}.html"/><updated>{when}</updated>'
                    f"<published>{when}</published><summary>{escape(item.text.split(chr(10))[0][:200])}</summary>")
         if not item.teaser:
-            body = "".join(f"<p>{html.escape(line)}</p>" for line in item.text.split("\n") if line.strip())
-            out.append(f'<content type="html">{escape(body)}</content>')
+            out.append(f'<content type="html">{escape(paragraphs(item.text))}</content>')
         out.append("</entry>")
     out.append("</feed>")
     return "".join(out).encode("utf-8")

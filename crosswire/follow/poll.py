@@ -238,8 +238,9 @@ def _may_pass(err: CrosswireError) -> bool:
     a 4xx or a page with no article, which will answer the same again."""
     if not isinstance(err, FetchError):
         return False
-    return err.status is None and err.kind not in ("unsafe", "scheme", "robots", "too_large") or (
-        err.status is not None and (err.status >= 500 or err.status == 429))
+    if err.status is not None:  # an answer: the server's own trouble, or asked to wait
+        return err.status >= 500 or err.status == 429
+    return err.kind not in ("unsafe", "scheme", "robots", "too_large")  # no answer: all but refusals
 
 
 def _new_entries(store: StoreProtocol, entries: list[Entry], claimed: set[str]) -> list[Entry]:
