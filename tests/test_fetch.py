@@ -163,6 +163,17 @@ def failure(call: Callable[[], object]) -> FetchError:
 # -- plain fetches, validators, statuses -------------------------------------------------------
 
 
+
+def at_once(n: int, call: Callable[[], bytes]) -> list[bytes]:
+    """``call`` on ``n`` threads started together; what each returned, in the order they finished."""
+    got: list[bytes] = []
+    threads = [threading.Thread(target=lambda: got.append(call())) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return got
+
 def test_a_plain_200_returns_the_body_and_lower_case_headers(server: TestServer, make_fetcher: Callable[..., Fetcher]) -> None:
     server.routes["/feed"] = lambda h: reply(h, 200, b"<rss/>", {"Content-Type": "application/rss+xml", "ETag": '"v1"'})
     got = make_fetcher().get(server.url("/feed"), accept="application/rss+xml")
@@ -610,12 +621,7 @@ def test_robots_txt_is_read_once_by_many_threads(server: TestServer, make_fetche
     server.routes["/robots.txt"] = robots
     server.routes["/feed"] = lambda h: reply(h, 200, b"feed")
     fetcher = make_fetcher(robots=True, per_host=8)
-    bodies: list[bytes] = []
-    threads = [threading.Thread(target=lambda: bodies.append(fetcher.get(server.url("/feed")).body)) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    bodies = at_once(6, lambda: fetcher.get(server.url("/feed")).body)
     assert bodies == [b"feed"] * 6 and server.count("/robots.txt") == 1
 
 
@@ -669,12 +675,7 @@ def test_per_host_allows_that_many_at_once(server: TestServer, make_fetcher: Cal
 
     server.routes["/pair"] = pair
     fetcher = make_fetcher(per_host=2)
-    results: list[bytes] = []
-    threads = [threading.Thread(target=lambda: results.append(fetcher.get(server.url("/pair")).body)) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(2, lambda: fetcher.get(server.url("/pair")).body)
     assert results == [b"ok", b"ok"]  # each waited for the other inside the server: they overlapped
 
 
