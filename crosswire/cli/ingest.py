@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -15,6 +16,7 @@ from crosswire.cli.common import (
     EXIT_NOTHING,
     EXIT_OK,
     EXIT_SKIPPED,
+    EXIT_USAGE,
     StatusLine,
     db_option,
     embedder_for_store,
@@ -30,7 +32,8 @@ from crosswire.cli.common import (
     window_option,
 )
 from crosswire.errors import CrosswireError, InputError
-from crosswire.ingest import IngestReport, Outcome, ingest_articles
+from crosswire.ingest import Analyser, IngestReport, Outcome, ingest_articles
+from crosswire.ingest.ray_runner import ClusterUnavailable, RayOptions, ingest_on_ray, one_thread, ray_session
 from crosswire.limits import Limits
 from crosswire.readers.files import iter_articles
 from crosswire.store.sqlite import Store
@@ -89,20 +92,36 @@ def _given_language(items: Iterable[Article | CrosswireError], language: str) ->
 @lang_option
 @window_option
 @limit_options()
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="where articles are analysed: in this process, or on the workers of a Ray cluster "
+                   "(the extra: pip install 'crosswire[ray]'); stored here either way")
+@click.option("--address", default=None, metavar="ADDR",
+              help="with --engine ray: the Ray cluster's address; without it a local Ray instance is started for this run")
+@click.option("--workers", type=click.IntRange(min=1, max=4096), default=None,
+              help="with --engine ray: workers of one CPU each (default: the cluster's CPUs)")
 def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str | None,
-           window_days: float, **limits: int) -> None:
+           window_days: float, engine: str, address: str | None, workers: int | None, **limits: int) -> None:
     """Read articles into the local store and place each in a story as it arrives.
 
     PATHS are files or folders, as for compare. An article already stored (same
     outlet, title and text) is skipped, so an interrupted ingest is finished by
     running it again.
     """
+    if engine != "ray" and (address or workers):
+        raise fail(f"{'--address' if address else '--workers'} is for --engine ray", EXIT_USAGE)
     # A given embedder is made before the store is opened: wrong settings, or a server that is
     # down, leave no new file behind.
     model = load_embedder(embedder) if embedder else None
     bounds = Limits(**limits)
-    with open_store(db, create=True) as store:
-        pipeline = default_pipeline(embedder_for_store(store, db, model), bounds)
+    session = ExitStack()
+    if engine == "ray":  # reached (or started) before the store is opened, for the same reason
+        try:
+            session.enter_context(ray_session(address, workers))
+        except ClusterUnavailable as err:
+            raise fail(str(err), EXIT_NOTHING)
+    with session, open_store(db, create=True) as store:
+        model = embedder_for_store(store, db, model)
+        pipeline = default_pipeline(model, bounds)
         status = StatusLine()
         said = [0]  # skipped inputs already printed
 
@@ -121,9 +140,19 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
             if outcome.status == "stored" and outcome.story is not None:
                 touched.add(outcome.story)
 
+        given = items if language is None else _given_language(items, language)
         with storing(db, status, "every article stored so far is complete: run the same ingest again to add the rest"):
-            report = ingest_articles(items if language is None else _given_language(items, language), store,
-                                     pipeline, options, progress=tell, on_outcome=note)
+            if engine == "ray":
+                # The workers build the pipeline by name: the same stages, bounds and model, one thread each.
+                analyser = Analyser(one_thread(embedder or model.name), bounds)
+                try:
+                    report = ingest_on_ray(given, store, analyser, options, RayOptions(workers=workers),
+                                           progress=tell, on_outcome=note)
+                except ClusterUnavailable as err:  # e.g. more workers than the cluster has CPUs
+                    status.clear()
+                    raise fail(str(err), EXIT_NOTHING)
+            else:
+                report = ingest_articles(given, store, pipeline, options, progress=tell, on_outcome=note)
         tell(report)
         status.clear()
         total = store.count()
