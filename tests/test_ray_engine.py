@@ -11,7 +11,9 @@ import copy
 import json
 import os
 import random
+import re
 import sqlite3
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pytest
+from conftest import said
 
 from crosswire.analysis.pipeline import Pipeline, default_pipeline
 from crosswire.article import Article
@@ -29,15 +32,62 @@ from crosswire.readers.files import iter_articles
 from crosswire.readers.ntrex import Ntrex
 from crosswire.store.sqlite import Store
 
-ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'crosswire[ray]')")
+try:
+    import ray
+except ImportError:
+    ray = None
+needs_ray = pytest.mark.skipif(ray is None, reason="Ray is not installed (pip install 'crosswire[ray]')")
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
 LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe".split(",")
 
 
+def run_cli(*args: str | Path, cwd: Path, without_ray: bool = False) -> subprocess.CompletedProcess[str]:
+    hide = "import sys; sys.modules['ray'] = None; " if without_ray else "import sys; "  # as if not installed
+    code = hide + "from crosswire.cli import main; sys.argv[0] = 'crosswire'; main()"
+    proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def test_without_ray_the_engine_names_the_extra_and_stores_nothing(tmp_path: Path) -> None:
+    proc = run_cli("ingest", "--engine", "ray", "--embedder", "hash", "--db", "s.db", SAMPLE, cwd=tmp_path,
+                   without_ray=True)
+    assert (proc.returncode, said(proc.stderr)) == (
+        3, ["crosswire: error: --engine ray: needs Ray, an optional extra: pip install 'crosswire[ray]'"])
+    assert not (tmp_path / "s.db").exists()
+
+
+@needs_ray
+def test_a_cluster_nobody_answers_at_is_one_line_and_nothing_stored(tmp_path: Path) -> None:
+    proc = run_cli("ingest", "--engine", "ray", "--address", "127.0.0.1:9", "--embedder", "hash", "--db", "s.db",
+                   SAMPLE, cwd=tmp_path)
+    assert (proc.returncode, said(proc.stderr)) == (
+        3, ["crosswire: error: 127.0.0.1:9: cannot reach the Ray cluster (Connection refused)"])
+    assert not (tmp_path / "s.db").exists()
+
+
+def test_address_and_workers_are_for_the_ray_engine(tmp_path: Path) -> None:
+    proc = run_cli("ingest", "--workers", "2", "--embedder", "hash", "--db", "s.db", SAMPLE, cwd=tmp_path)
+    assert (proc.returncode, said(proc.stderr)) == (2, ["crosswire: error: --workers is for --engine ray"])
+
+
+@needs_ray
+def test_the_cli_on_a_local_ray_instance_stores_as_the_local_engine(tmp_path: Path) -> None:
+    args = ("ingest", "--embedder", "hash", SAMPLE, tmp_path / "gone.txt")
+    local = run_cli(*args, "--db", "local.db", cwd=tmp_path)
+    remote = run_cli(*args, "--db", "ray.db", "--engine", "ray", "--workers", "2", cwd=tmp_path)
+    assert remote.returncode == local.returncode == 1  # one input unreadable
+    strip = lambda text: [re.sub(r"\([0-9.]+/s\)", "", line).replace("ray.db", "local.db") for line in said(text)]  # noqa: E731
+    assert strip(remote.stderr) == strip(local.stderr)  # the same lines: skipped inputs, summary; nothing of Ray's
+    assert rows(tmp_path / "ray.db") == rows(tmp_path / "local.db")
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
     # The test module's classes (Crashing) travel by value: the workers cannot import tests/.
+    assert ray is not None
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     with ray_session(num_cpus=2) as session:
         yield session
@@ -85,6 +135,7 @@ def test_one_thread_per_worker_for_the_bundled_model() -> None:
     assert one_thread("hash") == "hash"
 
 
+@needs_ray
 def test_outcomes_and_order_are_a_local_ingest_s(cluster: Any, tmp_path: Path, hash_pipeline: Pipeline) -> None:
     articles = read(SAMPLE)
     emoji = Article(id="emoji", text="🔥🔥🔥 2025!", source="emoji.txt")
@@ -138,6 +189,7 @@ class Crashing(Analyser):
         return super().__call__(articles)
 
 
+@needs_ray
 def test_a_worker_that_dies_once_costs_a_retry_and_nothing_twice(cluster: Any, tmp_path: Path) -> None:
     articles = read(SAMPLE)
     analyser = Crashing("hash", batch_size=2, mark=articles[5].id, once=str(tmp_path / "crashed"))
@@ -148,6 +200,7 @@ def test_a_worker_that_dies_once_costs_a_retry_and_nothing_twice(cluster: Any, t
     assert rows(tmp_path / "once.db") == rows(tmp_path / "local.db")  # each once, as a local ingest stores it
 
 
+@needs_ray
 def test_a_batch_that_kills_every_worker_is_refused_and_the_rest_stored(cluster: Any, tmp_path: Path) -> None:
     articles = read(SAMPLE)
     poison = articles[5]
@@ -166,6 +219,7 @@ def test_a_batch_that_kills_every_worker_is_refused_and_the_rest_stored(cluster:
     assert sorted(row[1] for row in rows(tmp_path / "poison.db")) == sorted(a.id for a in articles)
 
 
+@needs_ray
 @pytest.mark.model
 def test_100_ntrex_articles_on_two_workers_are_stored_and_grouped_as_locally(cluster: Any, tmp_path: Path,
                                                                              ntrex_dir: Path) -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -88,13 +89,15 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> Iter
         yield ray
         return
     where = address or "a local Ray instance"
+    if address:
+        _reachable(address)
     # A local instance's workers import the crosswire this process runs (a checkout, a worktree),
     # not whichever one their Python would find first; a cluster's nodes have their own install.
     here = str(Path(__file__).resolve().parents[2])
     paths = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
     try:
         ray.init(address=address, num_cpus=None if address else num_cpus, include_dashboard=False,
-                 logging_level=logging.WARNING, log_to_driver=False,
+                 logging_level=logging.ERROR, log_to_driver=False,
                  runtime_env=None if address else {"env_vars": {"PYTHONPATH": paths}})
     except (ConnectionError, RuntimeError, ValueError, TimeoutError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
@@ -103,6 +106,18 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> Iter
         yield ray
     finally:
         ray.shutdown()
+
+
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    """Refuse at once a cluster address (``HOST:PORT``, its GCS) nothing answers at: ``ray.init`` would
+    retry it for minutes, logging each try. Other forms (``auto``, ``ray://``) are left to Ray."""
+    host, colon, port = address.rpartition(":")
+    if not colon or not port.isdigit() or "://" in address:
+        return
+    try:
+        socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout).close()
+    except OSError as err:
+        raise ClusterUnavailable(address, f"cannot reach the Ray cluster ({err.strerror or type(err).__name__})") from None
 
 
 class AnalysisWorker:
