@@ -220,6 +220,22 @@ def test_a_batch_that_kills_every_worker_is_refused_and_the_rest_stored(cluster:
 
 
 @needs_ray
+def test_an_interrupt_keeps_what_was_placed_and_a_rerun_does_the_rest(cluster: Any, tmp_path: Path) -> None:
+    articles = read(SAMPLE)
+
+    def interrupt(report: Any) -> None:  # Ctrl-C, as the driver sees it, after the second batch
+        if report.added >= 4:
+            raise KeyboardInterrupt
+
+    with Store(tmp_path / "cut.db") as store, pytest.raises(KeyboardInterrupt):
+        ingest_on_ray(copy.deepcopy(articles), store, Analyser("hash", batch_size=2), progress=interrupt)
+    assert [row[1] for row in rows(tmp_path / "cut.db")] == [a.id for a in articles[:4]]
+    again, _ = outcomes(articles, tmp_path / "cut.db", "ray", Analyser("hash", batch_size=2))
+    assert [o.code for o in again] == ["already_stored"] * 4 + [None] * (len(articles) - 4)
+    assert sorted(row[1] for row in rows(tmp_path / "cut.db")) == sorted(a.id for a in articles)
+
+
+@needs_ray
 @pytest.mark.model
 def test_100_ntrex_articles_on_two_workers_are_stored_and_grouped_as_locally(cluster: Any, tmp_path: Path,
                                                                              ntrex_dir: Path) -> None:

@@ -9,7 +9,9 @@ elsewhere and hand its results to the one writer:
 - ``Placer.place`` (``writer.py``): the single writer; the content-hash check,
   the store and the story, in one transaction per article.
 
-``ingest_articles`` (``local.py``) composes them in this process. Each input ends
+``ingest_articles`` (``local.py``) composes them in this process; ``ingest_on_ray``
+(``ray_runner.py``, the optional ``ray`` extra, imported only when used) sends the
+analysis to Ray workers and places on the driver, the same way. Each input ends
 in one ``Outcome`` (``outcome.py``): stored, duplicate or refused, with a code.
 """
 from __future__ import annotations
