@@ -120,12 +120,13 @@ def test_an_article_round_trips_exactly(tmp_path: Path, nb_article: Article) -> 
         (line.number, line.furniture) for line in nb_article.lines]
     assert {line.number for line in back.lines if line.furniture} == {5, 9, 11, 14}
     assert all(b.text == a.text.strip() for a, b in zip(nb_article.lines, back.lines))
-    # Vectors bit for bit, as float32.
+    # The article vector bit for bit, as float32; the sentence vectors as float32 within float16's
+    # precision (the default format: store/vectors.py; other formats: tests/test_store_vectors.py).
     assert back.vector is not None and back.vector.dtype == np.float32
     assert np.array_equal(back.vector, nb_article.vector)
     for a, b in zip(nb_article.sentences, back.sentences):
-        assert b.vector is not None and b.vector.dtype == np.float32
-        assert np.array_equal(a.vector, b.vector)
+        assert a.vector is not None and b.vector is not None and b.vector.dtype == np.float32
+        assert np.abs(a.vector - b.vector).max() < 1e-3
     assert back.meta["store_id"] == row_id and back.meta["story_id"] is None
     assert back.meta["format"] == nb_article.meta["format"]
 

@@ -90,4 +90,7 @@ MIGRATIONS: list[list[Step]] = [
     ],
     [_one_schema],  # 4: one schema on every SQLite, the index kept by the store's writes (listing.py)
     [*following.SCHEMA],  # 5: sources followed, entries taken, watch-lists, alerts, webhook deliveries
+    [  # 6: the format of each row's sentence vectors (vectors.py); every row before it is float32 (0), not rewritten
+        "ALTER TABLE articles ADD COLUMN vector_format INTEGER NOT NULL DEFAULT 0",
+    ],
 ]

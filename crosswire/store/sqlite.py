@@ -2,8 +2,9 @@
 
 Disciplines (after sqlite-utils and llm): numbered migrations, each in its own
 transaction, tracked in ``PRAGMA user_version`` (``migrations.py``); WAL so
-readers never block the one writer; vectors as float32 BLOBs with the versioned
-name of the embedder that made them; a content hash so that storing the same
+readers never block the one writer; vectors as BLOBs with the versioned
+name of the embedder that made them (sentence vectors float16 by default, each
+row saying its format: ``vectors.py``); a content hash so that storing the same
 article twice is a no-op. A file that is not ours (another application's
 database, or not SQLite at all) is refused and never written to.
 
@@ -29,6 +30,7 @@ import numpy as np
 from crosswire.article import Article, Line, Sentence, stacked_vectors
 from crosswire.errors import CrosswireError
 from crosswire.store import listing, listing_v2
+from crosswire.store import vectors as vector_formats
 from crosswire.store.base import StoreProtocol, Vectors
 from crosswire.store.following import FollowTables
 from crosswire.store.migrations import KEPT_IN_PYTHON, MIGRATIONS, Unsupported
@@ -60,6 +62,8 @@ def _now() -> str:
 class Store(StoryQueries, FollowTables):
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self._text_vector_column: bool | None = None
+        self._format_column: bool | None = None
+        self._vector_format: int | None = None
         self._by_triggers = False  # the story index kept by listing_v2's triggers: a store left at schema 2 or 3
         self._store_id: str | None = None
         self.path = Path(path)
@@ -224,6 +228,7 @@ class Store(StoryQueries, FollowTables):
         if article.vector is None or not article.sentences:
             raise CrosswireError(article.source, "article has not been analysed")
         vectors = stacked_vectors(article.sentences, article.source).astype(np.float32)
+        code = self._vector_format_code() if self._has_format_column() else vector_formats.FLOAT32
         now = _now()
         analysis = {
             "lines": [[line.number, line.furniture] for line in article.lines if line.furniture],
@@ -237,8 +242,10 @@ class Store(StoryQueries, FollowTables):
             "published": article.published, "language": article.language, "text": article.text,
             "analysis": json.dumps(analysis, ensure_ascii=False), "embedder": article.embedder,
             "dim": int(vectors.shape[1]), "vector": article.vector.astype(np.float32).tobytes(),
-            "sentence_vectors": vectors.tobytes(), "story_id": story_id, "ingested_at": now,
+            "sentence_vectors": vector_formats.encode(vectors, code), "story_id": story_id, "ingested_at": now,
         }
+        if code != vector_formats.FLOAT32:
+            values["vector_format"] = code
         if article.text_vector is not None and self._has_text_vector():
             values["text_vector"] = article.text_vector.astype(np.float32).tobytes()
         cur = self.db.execute(f"INSERT INTO articles ({', '.join(values)}) VALUES ({marks(list(values))})",
@@ -256,6 +263,46 @@ class Store(StoryQueries, FollowTables):
         if self._text_vector_column is None:
             self._text_vector_column = any(r[1] == "text_vector" for r in self.db.execute("PRAGMA table_info(articles)"))
         return self._text_vector_column
+
+    def _has_format_column(self) -> bool:
+        """Whether the articles table says each row's vector format (schema 6); older rows' are float32."""
+        if self._format_column is None:
+            self._format_column = any(r[1] == "vector_format" for r in self.db.execute("PRAGMA table_info(articles)"))
+        return self._format_column
+
+    def _vector_format_code(self) -> int:
+        if self._vector_format is None:
+            self._vector_format = vector_formats.code_of(self.vector_format())
+        return self._vector_format
+
+    def vector_format(self) -> str:
+        """The format new rows' sentence vectors are written in: the store's setting, else the default."""
+        row = (self.db.execute("SELECT value FROM meta WHERE key = 'vector_format'").fetchone()
+               if self._has_format_column() else None)
+        return str(row[0]) if row else vector_formats.DEFAULT
+
+    def set_vector_format(self, name: str) -> None:
+        """Write new rows' sentence vectors in this format from now on ("float32", "float16", "int8");
+        rows already stored keep theirs until ``recode_vectors`` rewrites them."""
+        vector_formats.code_of(name)  # refuses an unknown name before anything is written
+        if not self._has_format_column():
+            raise CrosswireError(str(self.path), "this store's schema keeps only float32 vectors")
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('vector_format', ?)", (name,))
+        self._vector_format = None
+
+    def recode_vectors(self, after_id: int = 0, batch: int = 500) -> tuple[int, int | None]:
+        """Rewrite the sentence vectors of up to ``batch`` rows after ``after_id`` not in the store's
+        format into it, in one transaction of their own. Returns (rows rewritten, last id looked at:
+        the next call's ``after_id``; None when no rows are left)."""
+        code = self._vector_format_code()
+        with self.transaction():
+            rows = self.db.execute("SELECT id, dim, sentence_vectors, vector_format FROM articles WHERE id > ? "
+                                   "ORDER BY id LIMIT ?", (after_id, batch)).fetchall()
+            changed = [(vector_formats.encode(vector_formats.decode(r[2], r[1], r[3]), code), code, r[0])
+                       for r in rows if r[3] != code]
+            self.db.executemany("UPDATE articles SET sentence_vectors = ?, vector_format = ? WHERE id = ?", changed)
+        return len(changed), (int(rows[-1][0]) if rows else None)
 
     def article(self, row_id: int) -> Article:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (row_id,)).fetchone()
@@ -400,7 +447,8 @@ class DataVersion:
 def _to_article(row: sqlite3.Row) -> Article:
     analysis = json.loads(row["analysis"])
     dim = row["dim"]
-    vectors = np.frombuffer(row["sentence_vectors"], dtype=np.float32).reshape(-1, dim)
+    code = row["vector_format"] if "vector_format" in row.keys() else vector_formats.FLOAT32
+    vectors = vector_formats.decode(row["sentence_vectors"], dim, code)
     sentences = [
         Sentence(id=i, line=line, text=text, language=lang, furniture=furniture, vector=vectors[i])
         for i, (line, text, lang, furniture) in enumerate(analysis["sentences"])
