@@ -6,9 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from crosswire.analysis.pipeline import Pipeline
 from crosswire.article import Article
+from crosswire.cli import main
 from crosswire.readers.files import read_path
 from crosswire.store import vectors
 from crosswire.store.sqlite import MIGRATIONS, Store
@@ -130,3 +132,21 @@ def test_float32_rows_from_before_migration_6_read_unchanged_and_compact_on_requ
         assert {r[0] for r in store.db.execute("SELECT vector_format FROM articles")} == {1}
         for row in [*ids, new]:
             assert np.abs(_sentence_vectors(store.article(row)) - original).max() < 1e-3
+
+
+def test_crosswire_compact_rewrites_old_rows_in_the_format_asked(tmp_path: Path, nb_article: Article,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.db"
+    monkeypatch.setattr("crosswire.store.sqlite.MIGRATIONS", MIGRATIONS[:5])
+    with Store(path) as old, old.transaction():
+        for n in range(2):
+            old.add_article(_titled(nb_article, n))
+    monkeypatch.undo()
+    result = CliRunner().invoke(main, ["compact", "--db", str(path), "--format", "int8", "--vacuum"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("2 article(s) rewritten as int8")
+    with Store(path) as store:
+        assert [r[0] for r in store.db.execute("SELECT vector_format FROM articles")] == [vectors.INT8] * 2
+        assert cosines(_sentence_vectors(store.article(1)), _sentence_vectors(nb_article)).min() > 0.999
+    again = CliRunner().invoke(main, ["compact", "--db", str(path)])
+    assert again.exit_code == 0 and again.stdout.strip().endswith("0 article(s) rewritten as int8")

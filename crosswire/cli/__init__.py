@@ -24,6 +24,7 @@ from crosswire.cli.common import (
     EXIT_USAGE,
     quiet_libraries,
 )
+from crosswire.cli.compact import compact
 from crosswire.cli.compare import compare
 from crosswire.cli.follow import follow
 from crosswire.cli.ingest import ingest
@@ -48,6 +49,7 @@ main.add_command(compare)
 main.add_command(analyze)
 main.add_command(ingest)
 main.add_command(recluster)
+main.add_command(compact)
 main.add_command(stories)
 main.add_command(story)
 main.add_command(score)

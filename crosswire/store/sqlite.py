@@ -304,6 +304,10 @@ class Store(StoryQueries, FollowTables):
             self.db.executemany("UPDATE articles SET sentence_vectors = ?, vector_format = ? WHERE id = ?", changed)
         return len(changed), (int(rows[-1][0]) if rows else None)
 
+    def vacuum(self) -> None:
+        """Give the pages freed by ``recode_vectors`` back to the file system (rewrites the whole file)."""
+        self.db.execute("VACUUM")
+
     def article(self, row_id: int) -> Article:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (row_id,)).fetchone()
         if row is None:
