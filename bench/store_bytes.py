@@ -13,7 +13,17 @@ runs) and writes the same analysed articles into three stores, one per sentence-
   read back from each store, the share identical to float32's, and their precision and recall
   against the gold (the same line).
 
+and one more size row, ``float32 -> compact``: the float32 store after ``crosswire compact
+--format float16 --vacuum`` (``Store.recode_vectors`` in batches, then VACUUM), what an existing
+store gains from the command.
+
+The file's bytes depend on the number of sentences and the vectors' width, not their values, so a
+size run on many articles can use the fast ``hash`` embedder with ``--pad-dim 384``: every vector
+is widened with zeros to the bundled model's 384 dimensions (cosines unchanged) and
+``--bytes-only`` leaves out the quality part (run that on the bundled model, at 1,000-2,000).
+
     .venv/bin/python bench/store_bytes.py [--articles 2000] [--ntrex DIR] [--cache FILE] [--embedder hash]
+                                          [--pad-dim 384] [--bytes-only]
 """
 from __future__ import annotations
 
@@ -60,6 +70,33 @@ def analysed(args: argparse.Namespace) -> list[Article]:
         with cache.open("wb") as f:
             pickle.dump(done, f)
     return done
+
+
+def padded(articles: list[Article], dim: int) -> None:
+    """Widen every vector of these articles with zeros to ``dim`` (in place): the bytes of a wider
+    model's vectors, the same cosines."""
+    def pad(vector: np.ndarray | None) -> np.ndarray | None:
+        if vector is None or len(vector) >= dim:
+            return vector
+        return np.concatenate([vector, np.zeros(dim - len(vector), dtype=vector.dtype)])
+    for article in articles:
+        article.vector, article.text_vector = pad(article.vector), pad(article.text_vector)
+        for sentence in article.sentences:
+            sentence.vector = pad(sentence.vector)
+
+
+def file_bytes(path: Path) -> tuple[int, int, int]:
+    """The file's bytes (closed: the WAL checkpointed into it), and its sentence-vector and
+    article+opening-vector BLOB bytes."""
+    with Store(path) as store:
+        blob = store.db.execute("SELECT sum(length(sentence_vectors)), sum(length(vector)) + "
+                                "sum(coalesce(length(text_vector), 0)) FROM articles").fetchone()
+    return path.stat().st_size, int(blob[0]), int(blob[1])
+
+
+def size_row(name: str, sizes: tuple[int, int, int], n: int) -> list[str]:
+    size, sentences, others = sizes
+    return [name, f"{size / n:,.0f}", f"{sentences / n:,.0f}", f"{others / n:,.0f}", f"{size * 1e6 / n / 1e9:,.1f}"]
 
 
 def sentence_matrix(article: Article) -> np.ndarray:
@@ -109,6 +146,8 @@ def main() -> int:
     ap.add_argument("--ntrex", default=None)
     ap.add_argument("--cache", default=None, help="a file keeping the analysed articles between runs")
     ap.add_argument("--embedder", default=None, help="a registered embedder (default: the bundled model)")
+    ap.add_argument("--pad-dim", type=int, default=0, help="widen every vector with zeros to this many dimensions")
+    ap.add_argument("--bytes-only", action="store_true", help="the sizes alone, no quality part")
     args = ap.parse_args()
     try:
         started = time.perf_counter()
@@ -116,9 +155,13 @@ def main() -> int:
     except Exception as err:
         print(f"store bytes bench skipped: {err}")
         return 0
+    if args.pad_dim:
+        padded(articles, args.pad_dim)
     print(f"{len(articles)} NTREX-128 articles in {len(LANGS.split(','))} languages "
           f"(analysed or read in {time.perf_counter() - started:.0f} s), "
-          f"{sum(len(a.sentences) for a in articles) / len(articles):.1f} sentences an article")
+          f"{sum(len(a.sentences) for a in articles) / len(articles):.1f} sentences an article, "
+          f"{len(articles[0].sentences[0].vector) if articles[0].sentences[0].vector is not None else 0} dimensions"
+          f"{' (zero-padded)' if args.pad_dim else ''}")
     folder = Path(tempfile.mkdtemp(prefix="crosswire-store-bytes-"))
     size_rows, quality_rows = [], []
     partitions: dict[str, list[int]] = {}
@@ -129,12 +172,20 @@ def main() -> int:
             store.set_vector_format(name)
             with store.transaction():
                 ids = [store.add_article(a) for a in articles]
-            blob = store.db.execute("SELECT sum(length(sentence_vectors)), sum(length(vector)) + "
-                                    "sum(coalesce(length(text_vector), 0)) FROM articles").fetchone()
-        size = path.stat().st_size  # closed: the WAL is checkpointed into the file
         n = len(ids)
-        size_rows.append([name, f"{size / n:,.0f}", f"{blob[0] / n:,.0f}", f"{blob[1] / n:,.0f}",
-                          f"{size * 1e6 / n / 1e9:,.1f}"])
+        size_rows.append(size_row(name, file_bytes(path), n))
+        if name == "float32":  # what `crosswire compact --format float16 --vacuum` makes of this store
+            compacted = folder / "compacted.db"
+            compacted.write_bytes(path.read_bytes())
+            with Store(compacted) as store:
+                store.set_vector_format("float16")
+                after: int | None = 0
+                while after is not None:
+                    _, after = store.recode_vectors(after)
+                store.vacuum()
+            compact_row = size_row("float32 -> compact float16", file_bytes(compacted), n)
+        if args.bytes_only:
+            continue
         with Store(path) as store:
             back = store.articles(ids)
             errors = cosine_errors(articles, back)
@@ -154,8 +205,11 @@ def main() -> int:
             "yes" if partitions[name] == partitions["float32"] else "no",
             f"{bcubed(gold, partitions[name])[2]:.4f}", f"{same_links:.3f}", f"{precision:.4f}", f"{recall:.4f}",
             f"{seconds:.0f}"])
+    size_rows.append(compact_row)
     print(table(size_rows, ["format", "file bytes/article", "sentence-vector BLOB bytes/article",
                             "article+opening vector bytes/article", "GB at 1M articles"]))
+    if args.bytes_only:
+        return 0
     print(table(quality_rows, ["format", "max |1-cos|", "mean |1-cos|", "stories", "B3 F1 vs float32",
                                "same stories", "B3 F1 vs NTREX docs", "doc pairs with same links",
                                "align precision", "align recall", "recluster s"]))

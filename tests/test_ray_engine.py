@@ -2,8 +2,8 @@
 local ingest; a worker that dies costs a retry, never an article stored twice or lost unsaid.
 
 One local Ray instance of 2 CPUs for the module (it takes seconds to start); the hash embedder for
-order and faults, the real model on 100 NTREX articles. Skipped when Ray (the ``ray`` extra) is not
-installed.
+order and faults, the real model on 100 NTREX articles. Ray is in the ``test`` extra, so these run
+wherever the tests do (the README's test command, CI); they are not skipped when it is missing.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pytest
+import ray  # (the test extra has it: a missing Ray fails here, never skips)
 from conftest import said
 
 from crosswire.analysis.pipeline import Pipeline, default_pipeline
@@ -31,12 +32,6 @@ from crosswire.ingest.ray_runner import RayOptions, ingest_on_ray, one_thread, r
 from crosswire.readers.files import iter_articles
 from crosswire.readers.ntrex import Ntrex
 from crosswire.store.sqlite import Store
-
-try:
-    import ray
-except ImportError:
-    ray = None
-needs_ray = pytest.mark.skipif(ray is None, reason="Ray is not installed (pip install 'crosswire[ray]')")
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
 LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe".split(",")
@@ -59,7 +54,6 @@ def test_without_ray_the_engine_names_the_extra_and_stores_nothing(tmp_path: Pat
     assert not (tmp_path / "s.db").exists()
 
 
-@needs_ray
 def test_a_cluster_nobody_answers_at_is_one_line_and_nothing_stored(tmp_path: Path) -> None:
     proc = run_cli("ingest", "--engine", "ray", "--address", "127.0.0.1:9", "--embedder", "hash", "--db", "s.db",
                    SAMPLE, cwd=tmp_path)
@@ -73,7 +67,6 @@ def test_address_and_workers_are_for_the_ray_engine(tmp_path: Path) -> None:
     assert (proc.returncode, said(proc.stderr)) == (2, ["crosswire: error: --workers is for --engine ray"])
 
 
-@needs_ray
 def test_the_cli_on_a_local_ray_instance_stores_as_the_local_engine(tmp_path: Path) -> None:
     args = ("ingest", "--embedder", "hash", SAMPLE, tmp_path / "gone.txt")
     local = run_cli(*args, "--db", "local.db", cwd=tmp_path)
@@ -135,7 +128,6 @@ def test_one_thread_per_worker_for_the_bundled_model() -> None:
     assert one_thread("hash") == "hash"
 
 
-@needs_ray
 def test_outcomes_and_order_are_a_local_ingest_s(cluster: Any, tmp_path: Path, hash_pipeline: Pipeline) -> None:
     articles = read(SAMPLE)
     emoji = Article(id="emoji", text="🔥🔥🔥 2025!", source="emoji.txt")
@@ -189,7 +181,6 @@ class Crashing(Analyser):
         return super().__call__(articles)
 
 
-@needs_ray
 def test_a_worker_that_dies_once_costs_a_retry_and_nothing_twice(cluster: Any, tmp_path: Path) -> None:
     articles = read(SAMPLE)
     analyser = Crashing("hash", batch_size=2, mark=articles[5].id, once=str(tmp_path / "crashed"))
@@ -200,7 +191,6 @@ def test_a_worker_that_dies_once_costs_a_retry_and_nothing_twice(cluster: Any, t
     assert rows(tmp_path / "once.db") == rows(tmp_path / "local.db")  # each once, as a local ingest stores it
 
 
-@needs_ray
 def test_a_batch_that_kills_every_worker_is_refused_and_the_rest_stored(cluster: Any, tmp_path: Path) -> None:
     articles = read(SAMPLE)
     poison = articles[5]
@@ -219,7 +209,6 @@ def test_a_batch_that_kills_every_worker_is_refused_and_the_rest_stored(cluster:
     assert sorted(row[1] for row in rows(tmp_path / "poison.db")) == sorted(a.id for a in articles)
 
 
-@needs_ray
 def test_an_interrupt_keeps_what_was_placed_and_a_rerun_does_the_rest(cluster: Any, tmp_path: Path) -> None:
     articles = read(SAMPLE)
 
@@ -235,7 +224,6 @@ def test_an_interrupt_keeps_what_was_placed_and_a_rerun_does_the_rest(cluster: A
     assert sorted(row[1] for row in rows(tmp_path / "cut.db")) == sorted(a.id for a in articles)
 
 
-@needs_ray
 @pytest.mark.model
 def test_100_ntrex_articles_on_two_workers_are_stored_and_grouped_as_locally(cluster: Any, tmp_path: Path,
                                                                              ntrex_dir: Path) -> None:
