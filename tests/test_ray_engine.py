@@ -12,6 +12,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -28,10 +29,12 @@ from crosswire.analysis.pipeline import Pipeline, default_pipeline
 from crosswire.article import Article
 from crosswire.errors import CrosswireError, InputError
 from crosswire.ingest import Analyser, Outcome, ingest_articles
-from crosswire.ingest.ray_runner import RayOptions, ingest_on_ray, one_thread, ray_session
+from crosswire.ingest.ray_runner import ClusterUnavailable, RayOptions, ingest_on_ray, one_thread, ray_session
+from crosswire.ingest.ray_scores import RayScorer
 from crosswire.readers.files import iter_articles
 from crosswire.readers.ntrex import Ntrex
 from crosswire.store.sqlite import Store
+from crosswire.stories.placement import recluster
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "ntrex" / "ntrex_sample.jsonl"
 LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe".split(",")
@@ -243,3 +246,52 @@ def test_100_ntrex_articles_on_two_workers_are_stored_and_grouped_as_locally(clu
         for x, y in ((a[6], b[6]), (a[7], b[7])):  # the article vector, the sentence vectors
             assert np.allclose(np.frombuffer(x, np.float32), np.frombuffer(y, np.float32), atol=1e-5)
     assert stories(mine) == stories(theirs)
+
+
+def stored(articles: list[Article], db: Path) -> None:
+    with Store(db) as store:
+        ingest_articles(copy.deepcopy(articles), store, default_pipeline("hash"))
+
+
+def test_recluster_on_ray_groups_as_the_local_recluster(cluster: Any, tmp_path: Path) -> None:
+    articles = read(SAMPLE)
+    for name in ("local", "ray"):
+        stored(articles, tmp_path / f"{name}.db")
+    with Store(tmp_path / "local.db") as store:
+        local = recluster(store, "hash.v1")
+    scorer = RayScorer(cluster, workers=2, batch=16)  # small batches: many of them, several out at once
+    done: list[int] = []
+    with Store(tmp_path / "ray.db") as store:
+        remote = recluster(store, "hash.v1", progress=lambda n, total: done.append(n), scorer=scorer)
+    assert remote == local > 1
+    assert done[-1] == len(articles)
+    assert stories(rows(tmp_path / "ray.db")) == stories(rows(tmp_path / "local.db"))
+
+
+def dies(articles: list[Article], pairs: list[tuple[int, int]], compare: Any) -> list[float]:
+    os._exit(1)  # as a crash in native code, or the OOM killer, would end a worker
+
+
+def test_a_scoring_batch_that_fails_for_good_leaves_the_stories_as_they_were(cluster: Any, tmp_path: Path) -> None:
+    stored(read(SAMPLE), tmp_path / "s.db")
+    before = rows(tmp_path / "s.db")
+    scorer = RayScorer(cluster, workers=2, retries=1)
+    scorer.task = cluster.remote(num_cpus=1, max_retries=1)(dies)
+    with Store(tmp_path / "s.db") as store, pytest.raises(ClusterUnavailable) as caught:
+        recluster(store, "hash.v1", scorer=scorer)
+    assert str(caught.value).startswith("--engine ray: a batch of pair scores failed on the cluster (")
+    assert str(caught.value).endswith("); the stories are unchanged")
+    assert rows(tmp_path / "s.db") == before  # every article in the story it had
+
+
+def test_the_recluster_cli_on_a_local_ray_instance(tmp_path: Path) -> None:
+    stored(read(SAMPLE), tmp_path / "s.db")
+    shutil.copy(tmp_path / "s.db", tmp_path / "t.db")
+    local = run_cli("recluster", "--db", "s.db", cwd=tmp_path)
+    remote = run_cli("recluster", "--db", "t.db", "--engine", "ray", "--workers", "2", cwd=tmp_path)
+    assert remote.returncode == local.returncode == 0
+    assert remote.stdout == local.stdout and re.fullmatch(r"\d+ stories from \d+ article\(s\)\n", local.stdout)
+    assert said(remote.stderr) == said(local.stderr) == []  # nothing of Ray's
+    assert stories(rows(tmp_path / "t.db")) == stories(rows(tmp_path / "s.db"))
+    proc = run_cli("recluster", "--db", "t.db", "--address", "127.0.0.1:9", cwd=tmp_path)
+    assert (proc.returncode, said(proc.stderr)) == (2, ["crosswire: error: --address is for --engine ray"])

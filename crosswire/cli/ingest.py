@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -16,7 +15,6 @@ from crosswire.cli.common import (
     EXIT_NOTHING,
     EXIT_OK,
     EXIT_SKIPPED,
-    EXIT_USAGE,
     StatusLine,
     db_option,
     embedder_for_store,
@@ -31,9 +29,10 @@ from crosswire.cli.common import (
     warned,
     window_option,
 )
+from crosswire.cli.engine import engine_options, engine_session
 from crosswire.errors import CrosswireError, InputError
 from crosswire.ingest import Analyser, IngestReport, Outcome, ingest_articles
-from crosswire.ingest.ray_runner import ClusterUnavailable, RayOptions, ingest_on_ray, one_thread, ray_session
+from crosswire.ingest.ray_runner import ClusterUnavailable, RayOptions, ingest_on_ray, one_thread
 from crosswire.limits import Limits
 from crosswire.readers.files import iter_articles
 from crosswire.store.sqlite import Store
@@ -92,13 +91,7 @@ def _given_language(items: Iterable[Article | CrosswireError], language: str) ->
 @lang_option
 @window_option
 @limit_options()
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="where articles are analysed: in this process, or on the workers of a Ray cluster "
-                   "(the extra: pip install 'crosswire[ray]'); stored here either way")
-@click.option("--address", default=None, metavar="ADDR",
-              help="with --engine ray: the Ray cluster's address; without it a local Ray instance is started for this run")
-@click.option("--workers", type=click.IntRange(min=1, max=4096), default=None,
-              help="with --engine ray: workers of one CPU each (default: the cluster's CPUs)")
+@engine_options("the analysis of the articles")
 def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str | None,
            window_days: float, engine: str, address: str | None, workers: int | None, **limits: int) -> None:
     """Read articles into the local store and place each in a story as it arrives.
@@ -107,19 +100,12 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
     outlet, title and text) is skipped, so an interrupted ingest is finished by
     running it again.
     """
-    if engine != "ray" and (address or workers):
-        raise fail(f"{'--address' if address else '--workers'} is for --engine ray", EXIT_USAGE)
     # A given embedder is made before the store is opened: wrong settings, or a server that is
     # down, leave no new file behind.
     model = load_embedder(embedder) if embedder else None
     bounds = Limits(**limits)
-    session = ExitStack()
-    if engine == "ray":  # reached (or started) before the store is opened, for the same reason
-        try:
-            session.enter_context(ray_session(address, workers))
-        except ClusterUnavailable as err:
-            raise fail(str(err), EXIT_NOTHING)
-    with session, open_store(db, create=True) as store:
+    # A cluster is reached (or a local one started) before the store is opened, for the same reason.
+    with engine_session(engine, address, workers), open_store(db, create=True) as store:
         model = embedder_for_store(store, db, model)
         pipeline = default_pipeline(model, bounds)
         status = StatusLine()

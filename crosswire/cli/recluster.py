@@ -14,6 +14,9 @@ from crosswire.cli.common import (
     open_store,
     window_option,
 )
+from crosswire.cli.engine import engine_options, engine_session
+from crosswire.ingest.ray_runner import ClusterUnavailable
+from crosswire.ingest.ray_scores import RayScorer
 from crosswire.matching.compare import CompareOptions
 from crosswire.store.sqlite import StoreError
 from crosswire.stories.backfill import fill_text_vectors, missing_text_vectors
@@ -24,9 +27,11 @@ from crosswire.stories.placement import recluster as recluster_store
 @click.command()
 @db_option
 @window_option
-def recluster(db: str, window_days: float) -> None:
+@engine_options("the scoring of each article against its neighbours")
+def recluster(db: str, window_days: float, engine: str, address: str | None, workers: int | None) -> None:
     """Re-group every stored article into stories from scratch (batch, average linkage)."""
-    with open_store(db, create=False) as store:
+    with engine_session(engine, address, workers) as ray, open_store(db, create=False) as store:
+        scorer = RayScorer(ray, workers) if ray is not None else None
         known = store.embedders()
         if len(known) > 1:
             raise fail(f"{db}: holds vectors of several embedders ({', '.join(known)}); cannot group them",
@@ -41,7 +46,9 @@ def recluster(db: str, window_days: float) -> None:
             count = recluster_store(store, known[0] if known else CompareOptions.embedder,
                                     StoryOptions(window_days=window_days),
                                     progress=lambda done, total: status.update(
-                                        f"crosswire: scored {done}/{total} articles ..."))
+                                        f"crosswire: scored {done}/{total} articles ..."), scorer=scorer)
+        except ClusterUnavailable as err:  # a batch of scores failed for good on the cluster
+            raise fail(str(err), EXIT_NOTHING)
         except (StoreError, sqlite3.Error) as err:  # the previous grouping stays: one transaction
             raise fail(str(err) if isinstance(err, StoreError) else f"{db}: {err}", EXIT_NOTHING)
         finally:

@@ -170,7 +170,7 @@ class _Pool:
         try:
             answers = self.ray.get(refs)
         except self.ray.exceptions.RayError as err:  # e.g. the embedder cannot be made there
-            raise ClusterUnavailable("--engine ray", f"the workers cannot build the pipeline ({_cause(err)})") from None
+            raise ClusterUnavailable("--engine ray", f"the workers cannot build the pipeline ({cause(err)})") from None
         return answers[0]
 
     def send(self, batch: _Batch) -> None:
@@ -203,7 +203,8 @@ class _Pool:
         return next((n for n, mine in enumerate(self.actors) if mine is actor), None)
 
 
-def _cause(err: BaseException) -> str:
+def cause(err: BaseException) -> str:
+    """The last line of what a Ray error says went wrong (its cause's, where it wraps one)."""
     text = str(getattr(err, "cause", None) or err).strip()
     return text.splitlines()[-1] if text else type(err).__name__
 

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
@@ -240,19 +240,34 @@ class StoryAssigner:
             self.index.add(key, self._centre(article))
 
 
+class PairScorer(Protocol):
+    """Scores same-story pairs, in the order given: here (``LocalScorer``), or as a parallel map on
+    a cluster's workers (``crosswire/ingest/ray_scores.py``). Pair scores are nearly all of
+    ``recluster``'s time and need no store, so they are what can go elsewhere."""
+
+    def scores(self, pairs: Iterable[tuple[Article, Article]], compare: CompareOptions) -> Iterator[float]: ...
+
+
+class LocalScorer:
+    """Each pair scored in this process, as it comes."""
+
+    def scores(self, pairs: Iterable[tuple[Article, Article]], compare: CompareOptions) -> Iterator[float]:
+        return (compare_pair(a, b, compare).same_story for a, b in pairs)
+
+
 def recluster(store: StoreProtocol, embedder: str, options: StoryOptions = StoryOptions(),
               compare: CompareOptions = CompareOptions(),
-              progress: Callable[[int, int], None] | None = None) -> int:
+              progress: Callable[[int, int], None] | None = None, scorer: PairScorer | None = None) -> int:
     """Re-group the whole store: kNN candidate pairs, same-story scores, average linkage.
 
     Returns the number of stories. Runs in one transaction: on failure the
-    previous grouping stays.
+    previous grouping stays. ``scorer`` scores the candidate pairs (default: here).
     """
     index = open_index(store, _dim(store), embedder)
     ids = store.ids().tolist()
     catch_up(index, store, embedder)  # what a writer beside us committed since the index was opened
     clustered = set(ids)  # later arrivals in the index are placed at the end, as a stream would
-    scores = neighbour_scores(store, index, ids, embedder, options, compare, progress)
+    scores = neighbour_scores(store, index, ids, embedder, options, compare, progress, scorer)
     labels = average_linkage(ids, scores, options.merge_threshold)
     with store.transaction():
         store.clear_stories()
@@ -275,26 +290,45 @@ def recluster(store: StoreProtocol, embedder: str, options: StoryOptions = Story
 
 def neighbour_scores(store: StoreProtocol, index: VectorIndex, ids: list[int], embedder: str,
                      options: StoryOptions = StoryOptions(), compare: CompareOptions = CompareOptions(),
-                     progress: Callable[[int, int], None] | None = None) -> dict[tuple[int, int], float]:
+                     progress: Callable[[int, int], None] | None = None,
+                     scorer: PairScorer | None = None) -> dict[tuple[int, int], float]:
     """The same-story score of each article of ``ids`` with its nearest neighbours among ``ids``."""
+    keys: list[tuple[int, int]] = []
+
+    def pairs() -> Iterator[tuple[Article, Article]]:
+        for key, article, other in candidate_pairs(store, index, ids, embedder, options, progress):
+            keys.append(key)
+            yield article, other
+
+    # The scorer takes the pairs lazily and may run ahead of them (a parallel map): each score is
+    # matched to its key by position, which both sides keep.
+    values = list((scorer or LocalScorer()).scores(pairs(), compare))
+    return dict(zip(keys, values))
+
+
+def candidate_pairs(store: StoreProtocol, index: VectorIndex, ids: list[int], embedder: str,
+                    options: StoryOptions = StoryOptions(), progress: Callable[[int, int], None] | None = None,
+                    ) -> Iterator[tuple[tuple[int, int], Article, Article]]:
+    """Each article of ``ids`` with each of its nearest neighbours among ``ids`` (once a pair, and
+    not pairs too far apart in time): ``((low id, high id), article, neighbour)``."""
     clustered = set(ids)
     cache = _ArticleCache(store, size=4096)
-    scores: dict[tuple[int, int], float] = {}
+    seen: set[tuple[int, int]] = set()
     for n, article_id in enumerate(ids):
         article = cache.get([article_id])[0]
         vector = centre(article.analysed_vector()[None, :], [article.language], embedder)[0]
-        keys, _ = index.search(vector, options.neighbours + 1)
-        for other_id in keys.tolist():
+        found, _ = index.search(vector, options.neighbours + 1)
+        for other_id in found.tolist():
             pair = (min(article_id, other_id), max(article_id, other_id))
-            if other_id == article_id or pair in scores or other_id not in clustered:
+            if other_id == article_id or pair in seen or other_id not in clustered:
                 continue
+            seen.add(pair)
             other = cache.get([other_id])[0]
             if options.apart(parse_time(article.published), parse_time(other.published)):
                 continue
-            scores[pair] = compare_pair(article, other, compare).same_story
+            yield pair, article, other
         if progress:
             progress(n + 1, len(ids))
-    return scores
 
 
 def _dim(store: StoreProtocol) -> int:
