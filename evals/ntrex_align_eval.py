@@ -21,6 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
 from crosswire.article import Article  # noqa: E402
 from crosswire.matching.compare import CompareOptions, compare_pair  # noqa: E402
+from crosswire.store.vectors import DEFAULT as DEFAULT_FORMAT  # noqa: E402
+from crosswire.store.vectors import NAMES as VECTOR_FORMATS  # noqa: E402
 from evals import ntrex_cache  # noqa: E402
 from evals.common import check_floors, ntrex_or_none, table  # noqa: E402
 
@@ -32,6 +34,8 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=20)
     ap.add_argument("--pairs", default=PAIRS)
     ap.add_argument("--check", action="store_true", help="fail if a metric is below evals/floors.json")
+    ap.add_argument("--vector-format", choices=list(VECTOR_FORMATS), default=DEFAULT_FORMAT,
+                    help="the stores' sentence-vector format (crosswire/store/vectors.py)")
     args = ap.parse_args()
     corpus = ntrex_or_none()
     if corpus is None:
@@ -43,7 +47,8 @@ def main() -> int:
     started = time.perf_counter()
     analysed: dict[str, list[Article]] = {}
     langs = sorted({lang for pair in pairs for lang in pair})
-    for lang, results in ntrex_cache.analyse(corpus, [(lang, docs) for lang in langs], pipeline).items():
+    for lang, results in ntrex_cache.analyse(corpus, [(lang, docs) for lang in langs], pipeline,
+                                                 vector_format=args.vector_format).items():
         analysed[lang] = [r for r in results if isinstance(r, Article)]
         if len(analysed[lang]) != len(docs):
             print(f"{lang}: {len(docs) - len(analysed[lang])} document(s) failed analysis")

@@ -6,16 +6,25 @@ an article is analysed by the real pipeline once and kept in a crosswire store
 under ``evals/out/`` (gitignored), found again by its content hash, so the second
 evaluation to want it reads it back. CI runs on a clean clone, so nothing carries
 over between runs: within one run, the evaluations after the first share its work.
+
+``vector_format``: the format the cache keeps sentence vectors in (store/vectors.py; default the
+store's default), one cache file per format, so an evaluation can be run on float32 and on a
+compact format and the two compared. A compact cache missing beside a float32 one is made from
+it as ``crosswire compact`` makes one (``Store.recode_vectors``), not analysed again: "before and
+after compaction" on the very same analysis.
 """
 from __future__ import annotations
 
+import shutil
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crosswire.analysis.pipeline import Pipeline, default_pipeline
 from crosswire.article import Article
 from crosswire.errors import CrosswireError
 from crosswire.store.sqlite import Store, content_hash
+from crosswire.store.vectors import DEFAULT as DEFAULT_FORMAT
 from crosswire.stories.backfill import fill_text_vectors
 from evals.common import REPO
 
@@ -27,14 +36,34 @@ OUT = REPO / "evals" / "out"
 CACHE_VERSION = 1
 
 
+def cache_path(embedder: str, vector_format: str) -> Path:
+    return OUT / f"ntrex-analysis.v{CACHE_VERSION}.{embedder}.{vector_format}.db"
+
+
+def open_cache(embedder: str, vector_format: str) -> Store:
+    """The cache store of this embedder in this format: made from the float32 one where only that exists."""
+    path, full = cache_path(embedder, vector_format), cache_path(embedder, "float32")
+    if not path.exists() and vector_format != "float32" and full.exists():
+        Store(full).close()  # the WAL checkpointed into the file: one file to copy
+        shutil.copyfile(full, path)
+        with Store(path) as store:
+            store.set_vector_format(vector_format)
+            after: int | None = 0
+            while after is not None:
+                _, after = store.recode_vectors(after)
+    store = Store(path)
+    store.set_vector_format(vector_format)
+    return store
+
+
 def analyse(corpus: "Ntrex", pairs: list[tuple[str, list[str]]], pipeline: Pipeline | None = None,
-            ) -> dict[str, list[Article | CrosswireError]]:
+            vector_format: str = DEFAULT_FORMAT) -> dict[str, list[Article | CrosswireError]]:
     """language -> its documents' analyses (an error where the pipeline refused one), in the
     order asked, each read from the cache or analysed now and cached."""
     pipeline = pipeline or default_pipeline()
     embedder = pipeline.embedder
     OUT.mkdir(parents=True, exist_ok=True)
-    store = Store(OUT / f"ntrex-analysis.v{CACHE_VERSION}.{embedder.name}.db")
+    store = open_cache(embedder.name, vector_format)
     try:
         wanted = [(lang, a) for lang, docs in pairs for a in corpus.articles(lang, docs)]
         digests = [content_hash(a) for _, a in wanted]

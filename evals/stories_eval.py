@@ -35,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crosswire.article import Article  # noqa: E402
 from crosswire.store.sqlite import Store, content_hash  # noqa: E402
+from crosswire.store.vectors import DEFAULT as DEFAULT_FORMAT  # noqa: E402
+from crosswire.store.vectors import NAMES as VECTOR_FORMATS  # noqa: E402
 from crosswire.stories.neighbours import centre  # noqa: E402
 from crosswire.stories.placement import StoryOptions, recluster, restream  # noqa: E402
 from evals import ntrex_cache  # noqa: E402
@@ -60,6 +62,8 @@ def main() -> int:
     ap.add_argument("--db", default=None, help="reuse this store instead of ingesting")
     ap.add_argument("--no-peer", action="store_true", help="skip BERTopic")
     ap.add_argument("--check", action="store_true", help="fail if a metric is below evals/floors.json")
+    ap.add_argument("--vector-format", choices=list(VECTOR_FORMATS), default=DEFAULT_FORMAT,
+                    help="the stores' sentence-vector format (crosswire/store/vectors.py)")
     args = ap.parse_args()
     corpus = ntrex_or_none()
     if corpus is None:
@@ -78,7 +82,7 @@ def main() -> int:
         docs = corpus.split()[1][: args.docs] if args.docs else corpus.documents
         langs = corpus.languages() if args.langs == "all" else args.langs.split(",")
         started = time.perf_counter()
-        analysed = ntrex_cache.analyse(corpus, [(lang, docs) for lang in langs])
+        analysed = ntrex_cache.analyse(corpus, [(lang, docs) for lang in langs], vector_format=args.vector_format)
         analysis_seconds = time.perf_counter() - started
         articles = [a for lang in langs for a in analysed[lang] if isinstance(a, Article)]
         refused = {lang: sum(not isinstance(a, Article) for a in analysed[lang]) for lang in langs}
@@ -89,6 +93,7 @@ def main() -> int:
         random.Random(0).shuffle(articles)
         tmp = tempfile.mkdtemp(prefix="crosswire-eval-")
         store = Store(Path(tmp) / "stories.db")
+        store.set_vector_format(args.vector_format)
         duplicates = 0
         with store.transaction():
             for article in articles:
