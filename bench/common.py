@@ -38,6 +38,21 @@ Docs = dict[int, list[tuple[str, list[str]]]]  # document -> (language, lines) i
 # (language, lines, rng) -> one vector per line; may draw from rng (the fake vectors do)
 Vectors = Callable[[str, list[str], random.Random], np.ndarray]
 
+# The NTREX languages the ingest benches read (scripts and families spread out).
+NTREX_LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe".split(",")
+
+
+def ntrex_articles(corpus: Ntrex, count: int) -> list[Article]:
+    """``count`` NTREX articles as the ingest benches take them: the first documents in the 20
+    languages above (past what those hold, in the corpus's other languages too), shuffled (seed 0)."""
+    langs = list(NTREX_LANGS)
+    if count > len(langs) * len(corpus.documents):
+        langs += [lang for lang in corpus.languages() if lang not in langs]
+    docs = corpus.documents[: -(-count // len(langs))]
+    articles = [a for lang in langs for a in corpus.articles(lang, docs)][:count]
+    random.Random(0).shuffle(articles)
+    return articles
+
 
 def table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]

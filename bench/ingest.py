@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import resource
 import sys
 import tempfile
@@ -20,14 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import table  # noqa: E402  (bench/common.py)
+from common import ntrex_articles, table  # noqa: E402  (bench/common.py)
 
 from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
 from crosswire.ingest import ingest_articles  # noqa: E402
 from crosswire.readers.ntrex import Ntrex  # noqa: E402
 from crosswire.store.sqlite import Store  # noqa: E402
-
-LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe"
 
 
 def main() -> int:
@@ -40,12 +37,9 @@ def main() -> int:
     except Exception as err:
         print(f"ingest bench skipped: {err}")
         return 0
-    langs = LANGS.split(",")
-    docs = corpus.documents[: -(-args.articles // len(langs))]
-    articles = [a for lang in langs for a in corpus.articles(lang, docs)][: args.articles]
-    random.Random(0).shuffle(articles)
+    articles = ntrex_articles(corpus, args.articles)
     pipeline = default_pipeline()
-    list(pipeline.pipe(corpus.articles("eng", docs[:2])))  # warm-up: load the models
+    list(pipeline.pipe(corpus.articles("eng", corpus.documents[:2])))  # warm-up: load the models
     folder = Path(tempfile.mkdtemp(prefix="crosswire-bench-"))
     store = Store(folder / "bench.db")
 
@@ -73,7 +67,8 @@ def main() -> int:
         f"{embed_seconds / seconds:.0%}", f"{(seconds - embed_seconds) / max(report.added, 1) * 1000:.1f}",
         f"{peak:.0f}", f"{size / 1e6:.1f}",
     ]]
-    print(f"crosswire ingest: {len(articles)} NTREX-128 articles in {len(langs)} languages, shuffled, no dates")
+    languages = len({a.meta["ntrex_lang"] for a in articles})
+    print(f"crosswire ingest: {len(articles)} NTREX-128 articles in {languages} languages, shuffled, no dates")
     print(f"embedder {embed_stage.embedder.name}  |  {os.cpu_count()} CPUs  |  load average after: "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(table(rows, ["articles", "stories", "seconds", "articles/s", "in embedder",

