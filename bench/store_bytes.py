@@ -44,7 +44,7 @@ from crosswire.analysis.pipeline import default_pipeline  # noqa: E402
 from crosswire.article import Article  # noqa: E402
 from crosswire.matching.compare import CompareOptions, compare_pair  # noqa: E402
 from crosswire.readers.ntrex import Ntrex  # noqa: E402
-from crosswire.store.sqlite import Store  # noqa: E402
+from crosswire.store.sqlite import Store, content_hash  # noqa: E402
 from crosswire.stories.placement import recluster  # noqa: E402
 from evals.clustering_metrics import bcubed  # noqa: E402
 
@@ -152,6 +152,12 @@ def main() -> int:
         return 0
     if args.pad_dim:
         padded(articles, args.pad_dim)
+    # A few NTREX files hold another's text (a variety copied from its standard language): stored
+    # once, as ingest would store it, so every store holds the same distinct articles.
+    distinct = {}
+    for article in articles:
+        distinct.setdefault(content_hash(article), article)
+    articles = list(distinct.values())
     print(f"{len(articles)} NTREX-128 articles in {len({a.meta['ntrex_lang'] for a in articles})} languages "
           f"(analysed or read in {time.perf_counter() - started:.0f} s), "
           f"{sum(len(a.sentences) for a in articles) / len(articles):.1f} sentences an article, "
