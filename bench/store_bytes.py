@@ -180,9 +180,7 @@ def main() -> int:
             compacted.write_bytes(path.read_bytes())
             with Store(compacted) as store:
                 store.set_vector_format("float16")
-                after: int | None = 0
-                while after is not None:
-                    _, after = store.recode_vectors(after)
+                store.recode_all_vectors()
                 store.vacuum()
             compact_row = size_row("float32 -> compact float16", file_bytes(compacted), n)
         if args.bytes_only:

@@ -48,9 +48,7 @@ def open_cache(embedder: str, vector_format: str) -> Store:
         shutil.copyfile(full, path)
         with Store(path) as store:
             store.set_vector_format(vector_format)
-            after: int | None = 0
-            while after is not None:
-                _, after = store.recode_vectors(after)
+            store.recode_all_vectors()
     store = Store(path)
     store.set_vector_format(vector_format)
     return store

@@ -25,15 +25,10 @@ def compact(db: str, fmt: str | None, vacuum: bool) -> None:
     """Rewrite every stored article's sentence vectors in the store's format (float16 unless set)."""
     with open_store(db, create=False) as store:
         status = StatusLine()
-        total = 0
-        after: int | None = 0
         try:
             if fmt is not None:
                 store.set_vector_format(fmt)
-            while after is not None:
-                done, after = store.recode_vectors(after)
-                total += done
-                status.update(f"crosswire: rewrote {total} articles' vectors ...")
+            total = store.recode_all_vectors(lambda n: status.update(f"crosswire: rewrote {n} articles' vectors ..."))
             if vacuum:
                 store.vacuum()
         except (StoreError, sqlite3.Error) as err:  # the batches committed so far stay rewritten

@@ -23,7 +23,7 @@ import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 
@@ -303,6 +303,19 @@ class Store(StoryQueries, FollowTables):
                        for r in rows if r[3] != code]
             self.db.executemany("UPDATE articles SET sentence_vectors = ?, vector_format = ? WHERE id = ?", changed)
         return len(changed), (int(rows[-1][0]) if rows else None)
+
+    def recode_all_vectors(self, progress: Callable[[int], None] | None = None) -> int:
+        """``recode_vectors`` batch after batch until every row is in the store's format (each batch
+        its own transaction: a stopped run is finished by calling this again); the rows rewritten.
+        ``progress`` is told the running count after each batch."""
+        total = 0
+        after: int | None = 0
+        while after is not None:
+            done, after = self.recode_vectors(after)
+            total += done
+            if progress:
+                progress(total)
+        return total
 
     def vacuum(self) -> None:
         """Give the pages freed by ``recode_vectors`` back to the file system (rewrites the whole file)."""
