@@ -65,6 +65,7 @@ of a quick run (``--sizes 10000,100000``):
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import sys
@@ -82,6 +83,7 @@ from crosswire.article import Article, Sentence  # noqa: E402
 from crosswire.ingest.writer import SAVE_EVERY_SECONDS  # noqa: E402
 from crosswire.matching.compare import CompareOptions, compare_pair  # noqa: E402
 from crosswire.matching.samestory import DATA, FEATURES, LanguageMeans, SameStoryModel  # noqa: E402
+from crosswire.matching.side import PairSide  # noqa: E402
 from crosswire.store.sqlite import Store  # noqa: E402
 from crosswire.stories import placement as stories_module  # noqa: E402
 from crosswire.stories.neighbours import EXPANSION_SEARCH, VectorIndex, centre  # noqa: E402
@@ -182,8 +184,11 @@ def check_model() -> str:
                 f"(missing {err}); same cost, scores meaningless")
 
 
-def time_pair_scoring(rng: np.random.Generator, repeats: int = 60) -> tuple[float, float, float]:
-    """(ms per assignment = PAIRS pair scores, p50 of one pair in ms, mean same_story score)."""
+def time_pair_scoring(rng: np.random.Generator, repeats: int = 60) -> tuple[float, float, float, float]:
+    """(ms per assignment = PAIRS pair scores as ``StoryAssigner.choose`` makes them: the newcomer
+    prepared once (``PairSide``), each member prepared from its article, as on a miss of the
+    assigner's cache; p50 of one fresh ``compare_pair`` in ms; mean same_story score; ms per
+    assignment when the members' sides are already in the cache, as a busy story's are)."""
     assert LanguageMeans.for_embedder(EMBEDDER) is not None, "language means not found"
     mean_en = LanguageMeans.for_embedder(EMBEDDER).mean(LANGUAGE)
     va = unit(mean_en + 0.5 * random_units(rng, SENTENCES))   # e5-like: all share the language mean
@@ -192,15 +197,24 @@ def time_pair_scoring(rng: np.random.Generator, repeats: int = 60) -> tuple[floa
     b = make_article("b", vb, unit(vb.mean(axis=0, keepdims=True))[0])
     options = CompareOptions()
     scores = [compare_pair(a, b, options).same_story for _ in range(5)]  # warm-up
-    per_assignment, per_pair = [], []
+    per_assignment, per_pair, warm = [], [], []
+    members = [PairSide.of(b) for _ in range(PAIRS)]
     for _ in range(repeats):
-        start = time.perf_counter()
         for _ in range(PAIRS):
             t0 = time.perf_counter()
             compare_pair(a, b, options)
             per_pair.append(time.perf_counter() - t0)
+        start = time.perf_counter()
+        side = PairSide.of(a)
+        for _ in range(PAIRS):
+            compare_pair(side, PairSide.of(b), options)
         per_assignment.append(time.perf_counter() - start)
-    return ms(pct(per_assignment, 50)), ms(pct(per_pair, 50)), float(np.mean(scores))
+        start = time.perf_counter()
+        side = PairSide.of(a)
+        for member in members:
+            compare_pair(side, member, options)
+        warm.append(time.perf_counter() - start)
+    return ms(pct(per_assignment, 50)), ms(pct(per_pair, 50)), float(np.mean(scores)), ms(pct(warm, 50))
 
 
 # -- index ---------------------------------------------------------------------------------------
@@ -215,6 +229,24 @@ def build_index(vectors: np.ndarray, chunk: int = 100_000) -> tuple[VectorIndex,
         if len(vectors) > chunk:
             print(f"  index: {hi:,}/{len(vectors):,} added, {time.perf_counter() - start:.0f} s", file=sys.stderr)
     return index, time.perf_counter() - start
+
+
+def cached_index(vectors: np.ndarray, folder: str | None) -> tuple[VectorIndex, float]:
+    """build_index, or the index built from these very vectors on an earlier run (build s: NaN)."""
+    if folder is None:
+        return build_index(vectors)
+    digest = hashlib.sha256(vectors[:: max(1, len(vectors) // 1000)].tobytes()).hexdigest()[:16]
+    path = Path(folder) / f"story_assign-{len(vectors)}-{digest}.usearch"
+    if path.is_file():
+        print(f"  index: reusing {path}", file=sys.stderr)
+        index = VectorIndex(DIM, path)
+        index.path = None
+        if len(index) == len(vectors):
+            return index, float("nan")
+    index, build_s = build_index(vectors)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    index._index.save(str(path))
+    return index, build_s
 
 
 def time_searches(index: VectorIndex, qv: np.ndarray, stories: np.ndarray) -> tuple[float, float, float]:
@@ -413,6 +445,9 @@ def main() -> int:
                     help="build a real SQLite store only up to this size (default 100000)")
     ap.add_argument("--tmpdir", default=None, help="folder for the temporary stores and index files")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--index-cache", default=None,
+                    help="keep each built index in this folder and reuse it on a rerun with the same vectors "
+                         "(the 1M build is most of the run)")
     ap.add_argument("--expansions", default="",
                     help="also search each index with these expansion_search values (e.g. 128,256,512)")
     args = ap.parse_args()
@@ -429,9 +464,12 @@ def main() -> int:
     try:
         model = check_model()
         print(f"same-story model: {model}", file=sys.stderr)
-        pair_ms, one_pair_ms, mean_score = time_pair_scoring(rng)
-        print(f"pair scoring: {one_pair_ms:.3f} ms per compare_pair (p50), {pair_ms:.2f} ms per assignment "
-              f"of {PAIRS}; synthetic same-story pair scores {mean_score:.3f}", file=sys.stderr)
+        pair_ms, one_pair_ms, mean_score, warm_ms = time_pair_scoring(rng)
+        pair_note = (f"pair scoring: {one_pair_ms:.3f} ms per fresh compare_pair (p50, x {PAIRS} = "
+                     f"{PAIRS * one_pair_ms:.2f} ms); {pair_ms:.2f} ms per assignment of {PAIRS} as choose() "
+                     f"scores them (newcomer prepared once, members prepared: cache misses), {warm_ms:.2f} ms "
+                     f"with the members' sides cached; synthetic same-story pair scores {mean_score:.3f}")
+        print(pair_note, file=sys.stderr)
         rows: list[Row] = []
         last_store: Row | None = None
         for n in sizes:
@@ -446,7 +484,7 @@ def main() -> int:
             assert np.allclose(centre(vectors[:4] + mean_en, [LANGUAGE] * 4, EMBEDDER), vectors[:4], atol=1e-5)
 
             print(f"[{fmt_size(n)}] building the index ...", file=sys.stderr)
-            index, row.build_s = build_index(vectors)
+            index, row.build_s = cached_index(vectors, args.index_cache)
             measure_index(row, index, centres, rng, args.queries, tmp, expansions)
             if n <= args.store_max:
                 path = tmp / f"store-{n}.db"
@@ -481,6 +519,7 @@ total = search p50 + {PAIRS} pair scores + SQLite load of {PAIRS} members (cache
 article + one-vector index add. The index is saved at most every {SAVE_EVERY:.0f} s (ingest/writer.py),
 not per article: (%) is the share of the writer's time that costs.
 Pair scores: {model}.
+{pair_note}.
 * = not measured at this size (no store built above --store-max): taken from the largest store.
 """)
     print(table(

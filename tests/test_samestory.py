@@ -176,3 +176,23 @@ def test_recluster_gives_an_older_store_its_openings(hash_pipeline: Pipeline, tm
         stored = store.articles([1, 2, 3])
         assert all(a.meta[profile.META_KEY]["version"] == profile.VERSION for a in stored)
         assert any(key.endswith("ruti") for key in stored[0].meta[profile.META_KEY]["names"])
+
+
+def test_a_side_prepared_once_scores_every_pair_as_the_articles_themselves(hash_pipeline: Pipeline) -> None:
+    from crosswire.matching.side import PairSide, SideCache
+
+    nb, en, other = (analysed(hash_pipeline, NB, "nb", "nb"), analysed(hash_pipeline, EN, "en", "en"),
+                     analysed(hash_pipeline, OTHER, "de", "de"))
+    nb_side = PairSide.of(nb)  # one preparation, used in both of nb's pairs
+    for b in (en, other):
+        fresh, prepared = compare_pair(nb, b), compare_pair(nb_side, PairSide.of(b))
+        assert prepared.evidence == fresh.evidence  # exactly: the same arithmetic on the same numbers
+        assert (prepared.same_story, prepared.links, prepared.only_a, prepared.only_b) == \
+               (fresh.same_story, fresh.links, fresh.only_a, fresh.only_b)
+    assert compare_pair(nb, en).same_story > compare_pair(nb, other).same_story
+
+    # The cache knows articles by object: another article under the same id is prepared afresh.
+    cache = SideCache(size=2)
+    assert cache(nb) is cache(nb)
+    impostor = analysed(hash_pipeline, OTHER, "nb", "de")
+    assert cache(impostor).article is impostor and cache(impostor).ids != [] and cache(nb).article is nb

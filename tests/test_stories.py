@@ -165,3 +165,39 @@ def test_an_index_file_without_its_stamp_is_rebuilt_and_a_matching_one_kept(tmp_
         stamp_path(index_path(store)).unlink()  # as crosswire saved it before stamps
         rebuilt = open_index(store, 256, name)
         assert rebuilt.unsaved == 3 and _holds_this_store(rebuilt, store, name)
+
+
+def test_a_newcomer_is_prepared_once_for_all_its_pair_scores(tmp_path: Path, seeds_dir: Path,
+                                                             hash_pipeline: Pipeline, monkeypatch) -> None:
+    """choose() scores the newcomer against several members; what it needs of the newcomer alone
+    (stacked and centred sentence vectors, profile) is made once, and its scores are those of the
+    articles themselves."""
+    from crosswire.matching.compare import compare_pair
+    from crosswire.matching.side import PairSide
+
+    store = Store(tmp_path / "s.db")
+    dates = ["2025-03-10T08:00Z", "2025-03-10T09:00Z", "2025-03-10T10:00Z", "2025-03-10T11:00Z"]
+    ingest_articles(_reports(seeds_dir, dates[:3]), store, hash_pipeline)
+    name = hash_pipeline.embedder.name
+    assigner = StoryAssigner(store, open_index(store, 256, name), name)
+    newcomer = hash_pipeline(_reports(seeds_dir, dates)[3])
+    prepared: list[Article] = []
+    real = PairSide.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, article):
+        if article is newcomer:
+            prepared.append(article)
+        return real(cls, article)
+
+    monkeypatch.setattr(PairSide, "of", classmethod(counting))
+    scored: list[float] = []
+    real_compare = compare_pair
+
+    def recording(a, b, options):
+        scored.append(real_compare(a.article, b.article, options).same_story)  # the articles themselves
+        return real_compare(a, b, options)
+
+    monkeypatch.setattr("crosswire.stories.placement.compare_pair", recording)
+    story, score = assigner.choose(newcomer)
+    assert len(scored) == 3 and len(prepared) == 1 + len(scored)  # once in choose, then as the articles themselves
+    assert story is not None and score == float(np.mean(scored))

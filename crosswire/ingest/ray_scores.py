@@ -23,6 +23,7 @@ from typing import Any, Iterable, Iterator
 from crosswire.article import Article
 from crosswire.ingest.ray_runner import ClusterUnavailable, cause
 from crosswire.matching.compare import CompareOptions, compare_pair
+from crosswire.matching.side import SideCache
 
 BATCH = 256      # pairs a task: ~2-5 s of scoring, so the per-task cost of Ray (~ms) is small
 IN_FLIGHT = 2    # batches out per worker
@@ -30,7 +31,8 @@ IN_FLIGHT = 2    # batches out per worker
 
 def score_batch(articles: list[Article], pairs: list[tuple[int, int]], compare: CompareOptions) -> list[float]:
     """A Ray task's body: the same-story score of each pair (positions in ``articles``)."""
-    return [compare_pair(articles[a], articles[b], compare).same_story for a, b in pairs]
+    side = SideCache(max(1, len(articles)))  # each article is in many of the batch's pairs: prepared once
+    return [compare_pair(side(articles[a]), side(articles[b]), compare).same_story for a, b in pairs]
 
 
 class RayScorer:

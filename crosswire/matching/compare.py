@@ -10,8 +10,6 @@ from itertools import combinations
 from pathlib import Path
 from typing import Iterable
 
-import numpy as np
-
 from crosswire.analysis.pipeline import Pipeline, default_pipeline
 from crosswire.article import Article, stacked_vectors
 from crosswire.errors import CrosswireError
@@ -19,6 +17,7 @@ from crosswire.limits import Limits
 from crosswire.matching.align import AlignOptions, align
 from crosswire.matching.comparison import ArticleLink, Comparison, PairComparison
 from crosswire.matching.samestory import SameStoryModel, Verdicts, features
+from crosswire.matching.side import PairSide
 from crosswire.readers.files import iter_articles
 
 
@@ -55,23 +54,26 @@ def pivot_order(articles: list[Article]) -> list[Article]:
     return [articles[pivot]] + [a for i, a in enumerate(articles) if i != pivot]
 
 
-def compare_pair(a: Article, b: Article, options: CompareOptions = CompareOptions()) -> PairComparison:
-    """Align two analysed articles and score whether they report the same story."""
-    sa, sb = _story(a), _story(b)
-    links = align(stacked_vectors(sa, a.source) if sa else np.zeros((0, 1)),
-                  stacked_vectors(sb, b.source) if sb else np.zeros((0, 1)),
-                  [s.id for s in sa], [s.id for s in sb], options.align)
-    feats = features(a, b, links)
-    score = SameStoryModel.for_embedder(a.embedder or "")(feats)
+def compare_pair(a: Article | PairSide, b: Article | PairSide,
+                 options: CompareOptions = CompareOptions()) -> PairComparison:
+    """Align two analysed articles and score whether they report the same story.
+
+    Either may be given as its ``PairSide``, prepared once for the many pairs it is in
+    (story placement, recluster): the result is the same.
+    """
+    sa, sb = PairSide.of(a), PairSide.of(b)
+    links = align(sa.vectors, sb.vectors, sa.ids, sb.ids, options.align)
+    feats = features(sa, sb, links)
+    score = SameStoryModel.for_embedder(sa.article.embedder or "")(feats)
     verdict = options.verdicts(score)
     if verdict == "different stories":
         links = [link for link in links if link.score >= options.unrelated_min_link]
     linked_a = {link.a for link in links}
     linked_b = {link.b for link in links}
     return PairComparison(
-        a=a.id, b=b.id, same_story=score, verdict=verdict, links=links,
-        only_a=[s.id for s in sa if s.id not in linked_a],
-        only_b=[s.id for s in sb if s.id not in linked_b],
+        a=sa.article.id, b=sb.article.id, same_story=score, verdict=verdict, links=links,
+        only_a=[i for i in sa.ids if i not in linked_a],
+        only_b=[i for i in sb.ids if i not in linked_b],
         evidence=feats,
     )
 

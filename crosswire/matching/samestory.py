@@ -53,9 +53,10 @@ from pathlib import Path
 import numpy as np
 
 from crosswire.analysis.embedders import calibration_of
-from crosswire.analysis.profile import Profile, profile
-from crosswire.article import Article, stacked_vectors
+from crosswire.analysis.profile import Profile
+from crosswire.article import Article
 from crosswire.matching.comparison import Link
+from crosswire.matching.side import PairSide
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MODEL_NAME = "crosswire.same-story.logistic.v2"
@@ -135,30 +136,28 @@ def same_language_cosine(a: Article, b: Article) -> float:
     return float(a.vector @ b.vector) if a.vector is not None and b.vector is not None else 0.0
 
 
-def features(a: Article, b: Article, links: list[Link]) -> dict[str, float]:
-    pa, pb = profile(a), profile(b)
-    na = len(a.story_sentences) or 1
-    nb = len(b.story_sentences) or 1
+def features(a: "PairSide | Article", b: "PairSide | Article", links: list[Link]) -> dict[str, float]:
+    sa, sb = PairSide.of(a), PairSide.of(b)
+    pa, pb = sa.profile, sb.profile
     strong = [link for link in links if link.score >= STRONG_LINK]
-    centred = centred_cosine(a, b)
+    centred = centred_cosine(sa.article, sb.article)
+    a, b = sa.article, sb.article
     return {
         "text_cosine": text_cosine(a, b) if a.text_vector is not None and b.text_vector is not None else centred,
         "same_language_cosine": same_language_cosine(a, b),
         "centred_cosine": centred,
         "lead_cosine": _centred_cos(pa.lead, pb.lead, a, b),
         "title_cosine": _centred_cos(pa.title, pb.title, a, b),
-        "title_match": title_match(a, b),
+        "title_match": _title_match(sa, sb),
         "shared_names": shared_names(pa, pb),
-        "coverage": _coverage(links, na, nb),
-        "strong_coverage": _coverage(strong, na, nb),
+        "coverage": _coverage(links, sa.story_count, sb.story_count),
+        "strong_coverage": _coverage(strong, sa.story_count, sb.story_count),
         "link_score": float(np.mean([link.score for link in links])) if links else 0.0,
     }
 
 
-def _centred_sentences(article: Article) -> np.ndarray:
-    """Unit story-sentence vectors less the article's language mean."""
-    story = article.story_sentences or article.sentences
-    vectors = stacked_vectors(story, article.source)
+def centre_on_language(vectors: np.ndarray, article: Article) -> np.ndarray:
+    """Sentence vectors (rows) less the article's language mean, as unit rows."""
     means = LanguageMeans.for_embedder(article.embedder or "")
     if means is not None:
         vectors = vectors - means.mean(article.language)
@@ -168,9 +167,13 @@ def _centred_sentences(article: Article) -> np.ndarray:
 
 def title_match(a: Article, b: Article) -> float:
     """Mean over both sides of the headline's best centred cosine with a sentence of the other article."""
-    if not a.sentences or not b.sentences:
+    return _title_match(PairSide.of(a), PairSide.of(b))
+
+
+def _title_match(a: PairSide, b: PairSide) -> float:
+    if a.centred is None or b.centred is None:
         return 0.0
-    va, vb = _centred_sentences(a), _centred_sentences(b)
+    va, vb = a.centred, b.centred
     return float((vb @ va[0]).max() + (va @ vb[0]).max()) / 2
 
 

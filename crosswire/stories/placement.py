@@ -24,6 +24,7 @@ import numpy as np
 
 from crosswire.article import Article
 from crosswire.matching.compare import CompareOptions, compare_pair
+from crosswire.matching.side import PairSide, SideCache
 from crosswire.store.base import StoreProtocol
 from crosswire.stories.neighbours import VectorIndex, centre
 from crosswire.times import parse_time
@@ -108,6 +109,9 @@ class _ArticleCache:
         self.store = store
         self.size = size
         self._items: OrderedDict[int, Article] = OrderedDict()
+        # Prepared sides of the members scored lately: fewer than the articles, as each holds
+        # two copies of its sentence vectors (a busy story's members come up again and again).
+        self._side = SideCache(min(size, 256))
 
     def get(self, ids: list[int]) -> list[Article]:
         missing = [i for i in ids if i not in self._items]
@@ -124,6 +128,10 @@ class _ArticleCache:
 
     def put(self, article_id: int, article: Article) -> None:
         self._items[article_id] = article
+
+    def sides(self, ids: list[int]) -> list[PairSide]:
+        """The articles as pair scores take them, each prepared once while it stays in the cache."""
+        return [self._side(article) for article in self.get(ids)]
 
 
 class StoryAssigner:
@@ -207,8 +215,9 @@ class StoryAssigner:
     def choose(self, article: Article) -> tuple[int | None, float]:
         """The story to join (or None for a new one) and its score."""
         best_story, best_score = None, 0.0
+        side = PairSide.of(article)  # prepared once for its up to 18 pair scores
         for story, member_ids in self.candidates(article):
-            scores = [compare_pair(article, m, self.compare).same_story for m in self.cache.get(member_ids)]
+            scores = [compare_pair(side, m, self.compare).same_story for m in self.cache.sides(member_ids)]
             score = float(np.mean(scores)) if scores else 0.0
             if score > best_score:
                 best_story, best_score = story, score
@@ -252,7 +261,8 @@ class LocalScorer:
     """Each pair scored in this process, as it comes."""
 
     def scores(self, pairs: Iterable[tuple[Article, Article]], compare: CompareOptions) -> Iterator[float]:
-        return (compare_pair(a, b, compare).same_story for a, b in pairs)
+        side = SideCache()  # an article is in a pair with each of its ~24 neighbours: prepared once
+        return (compare_pair(side(a), side(b), compare).same_story for a, b in pairs)
 
 
 def recluster(store: StoreProtocol, embedder: str, options: StoryOptions = StoryOptions(),
