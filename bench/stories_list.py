@@ -97,11 +97,13 @@ sys.path.insert(0, str(REPO))
 
 from common import NOW, Docs, article, documents, pool_vectors, table, vector_pool, write_articles  # noqa: E402
 
+from crosswire.report.build import build_report  # noqa: E402
+from crosswire.server.routes import comparison_dict, json_bytes  # noqa: E402
 from crosswire.store import sqlite as store_module  # noqa: E402
 from crosswire.store import words  # noqa: E402
 from crosswire.store.sqlite import MIGRATIONS, Store  # noqa: E402
 from crosswire.stories.placement import CLUSTERER_NAME  # noqa: E402
-from crosswire.stories.view import StorySummary, count_stories, list_stories  # noqa: E402
+from crosswire.stories.view import StorySummary, count_stories, list_stories, story_comparison  # noqa: E402
 
 DIM = 384
 EMBEDDER = "bench.fake.v1"
@@ -209,8 +211,30 @@ def measure(path: Path, n: int, repeats: int) -> tuple[list[list[str]], dict[str
         assert ([s.to_dict() for s in new[0]], new[1]) == ([s.to_dict() for s in old[0]], old[1])
         rows.append([f"{n:,}", "GET /api/stories page (20 + total)", str(new[1]), f"{old_ms:.1f}", f"{new_ms:.2f}",
                      f"{old_ms / new_ms:.0f}x"])
+        # A story page (GET /api/stories/ID) built afresh, as the server does on a miss of its cache:
+        # the story's articles loaded from this store, compared, the report built and sent as JSON.
+        # No old way to set it against: "stories" is the story's number of articles.
+        largest, size = store.db.execute("SELECT id, size FROM stories ORDER BY size DESC, id LIMIT 1").fetchone()
+        for story_id, label in ((largest, "largest"), (_median_story(store), "median")):
+            page_ms, page = median_ms(lambda: story_page(store, story_id), max(3, repeats // 3))
+            members = store.db.execute("SELECT size FROM stories WHERE id = ?", (story_id,)).fetchone()[0]
+            rows.append([f"{n:,}", f"GET /api/stories/ID ({label} story)", str(members), "-", f"{page_ms:.1f}", "-"])
         stats = {"stories": store.db.execute("SELECT count(*) FROM stories WHERE size > 0").fetchone()[0]}
     return rows, stats
+
+
+def _median_story(store: Store) -> int:
+    """The story of median size among those of two articles or more (a page with something to compare)."""
+    total = store.db.execute("SELECT count(*) FROM stories WHERE size > 1").fetchone()[0]
+    return store.db.execute("SELECT id FROM stories WHERE size > 1 ORDER BY size, id LIMIT 1 OFFSET ?",
+                            (total // 2,)).fetchone()[0]
+
+
+def story_page(store: Store, story_id: int) -> bytes:
+    """The body of GET /api/stories/ID, built as the server builds it (server/routes.py), uncached."""
+    comparison = story_comparison(store, story_id)
+    report = build_report(comparison, None)
+    return json_bytes({"id": story_id, **comparison_dict(comparison, report.for_reader(comparison, None))})
 
 
 def size_mb(path: Path) -> float:

@@ -79,6 +79,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from crosswire.analysis.profile import META_KEY as PROFILE_KEY  # noqa: E402
+from crosswire.analysis.profile import VERSION as PROFILE_VERSION  # noqa: E402
 from crosswire.article import Article, Sentence  # noqa: E402
 from crosswire.ingest.writer import SAVE_EVERY_SECONDS  # noqa: E402
 from crosswire.matching.compare import CompareOptions, compare_pair  # noqa: E402
@@ -159,9 +161,12 @@ class Row:
 def make_article(ident: str, vectors: np.ndarray, article_vector: np.ndarray) -> Article:
     sentences = [Sentence(id=i, line=i + 1, text=f"Sentence {i} of {ident}.", language=LANGUAGE, vector=v)
                  for i, v in enumerate(vectors)]
+    # The profile an analysis stores with every article (names and places; analysis/profile.py):
+    # without it, the first pair score of an article loaded from the store would find its names then.
+    meta = {PROFILE_KEY: {"version": PROFILE_VERSION, "names": {"mark ruti": 2, "nato": 1}, "places": {"NO": 1}}}
     return Article(id=ident, text="\n".join(s.text for s in sentences), source=f"synthetic:{ident}",
                    language=LANGUAGE, sentences=sentences, vector=article_vector.astype(np.float32),
-                   embedder=EMBEDDER)
+                   embedder=EMBEDDER, meta=meta)
 
 
 def check_model() -> str:
