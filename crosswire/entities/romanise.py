@@ -187,3 +187,39 @@ def same_stem(a: str, b: str) -> bool:
     short = min(len(a), len(b))
     prefix = next((i for i, (p, q) in enumerate(zip(a, b)) if p != q), short)
     return short >= 8 and " " not in a + b and prefix >= 0.8 * short
+
+
+# The language a name typed in a script is romanised as (uroman's rules per language; Latin letters
+# pass through). CJK ideographs alone could be Chinese or Japanese: Chinese, the larger.
+_SCRIPT_LANGUAGES = {"ARABIC": "ar", "HEBREW": "he", "CYRILLIC": "ru", "GREEK": "el", "HIRAGANA": "ja",
+                     "KATAKANA": "ja", "CJK": "zh", "HANGUL": "ko", "DEVANAGARI": "hi", "BENGALI": "bn",
+                     "THAI": "th", "GEORGIAN": "ka", "ARMENIAN": "hy", "ETHIOPIC": "am"}
+
+def name_language(text: str) -> str:
+    """The language whose romanisation rules fit a name as typed: by its script, English for Latin."""
+    for ch in text:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "").split(" ")[0]
+            return _SCRIPT_LANGUAGES.get(script, "en")
+    return "en"
+
+
+def typed_keys(word: str) -> list[str]:
+    """The phonetic keys a word typed by a reader (a search, a watch) may stand for, in any script."""
+    return word_keys(word, name_language(word))
+
+
+def sounds_like(typed: str, key: str) -> bool:
+    """A search's looser ``same_name``: also a typed key whose consonants begin, or are begun by,
+    the stored key's, at three or more, with the same first sound and most letters in common.
+
+    Spellings from one language keep letters another drops when it writes the name as heard:
+    "Kavanaugh" (kafanauk) is «Кавано» and كافانو (kafanu). Linking keeps to ``same_name``,
+    which must not merge two people; a search may offer a near miss beside what it finds.
+    """
+    if same_name(typed, key):
+        return True
+    st, sk = skeleton(typed), skeleton(key)
+    short, long_ = sorted((st, sk), key=len)
+    return (len(short) >= 3 and long_.startswith(short) and typed[:1] == key[:1]
+            and ratio(typed, key) >= 80)

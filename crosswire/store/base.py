@@ -30,6 +30,7 @@ class StoryFilter:
     active_since: datetime | None = None      # last seen at or after
     begun_until: datetime | None = None       # first seen at or before
     words: tuple[str, ...] = ()               # casefolded: an article's title or text holds every one
+    names: bool = True                        # ... or, for a word, names it in any script (store/names.py)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable, Union
 
-from crosswire.store import following, listing_v2, words
+from crosswire.store import following, listing_v2, names, words
 
 Step = Union[str, Callable[[sqlite3.Connection], None]]
 
@@ -93,4 +93,5 @@ MIGRATIONS: list[list[Step]] = [
     [  # 6: the format of each row's sentence vectors (vectors.py); every row before it is float32 (0), not rewritten
         "ALTER TABLE articles ADD COLUMN vector_format INTEGER NOT NULL DEFAULT 0",
     ],
+    [*names.SCHEMA, names.fill],  # 7: the romanised keys of the names each article mentions (names.py)
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Sequence, TypeVar
 
-from crosswire.store import words
+from crosswire.store import names, words
 from crosswire.store.base import Member, StoryFilter
 from crosswire.times import from_micros, to_micros
 
@@ -30,6 +30,15 @@ def marks(ids: list[Any]) -> str:
 
 class StoryQueries:
     db: sqlite3.Connection
+    _names_table: bool | None = None
+
+    def _has_names_table(self) -> bool:
+        """Whether the store has the name index of the text filter (schema 7: ``names.py``; the upgrade
+        tests and benches keep stores at older schemas on purpose)."""
+        if self._names_table is None:
+            self._names_table = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                                (names.TABLE,)).fetchone() is not None
+        return self._names_table
 
     # -- who is in which story ---------------------------------------------------------------------
 
@@ -111,14 +120,50 @@ class StoryQueries:
                            f" AND l.language IN ({marks(list(where.languages))}))")
             params.extend(where.languages)
         if where.words:
-            clause = self._text_clause(list(where.words), params)
+            clause = self._text_clause(list(where.words), params, where.names)
             if clause is None:
                 return None
             clauses.append(clause)
         return " AND ".join(clauses), params
 
-    def _text_clause(self, terms: list[str], params: list[Any]) -> str | None:
-        """Stories with an article holding every word: the trigram index answers what it can, Python the rest."""
+    def _text_clause(self, terms: list[str], params: list[Any], by_names: bool = True) -> str | None:
+        """Stories with an article holding every word, in its text or among the names it mentions,
+        in any script (``names.py``: "Kavanaugh" finds «Кавано»). The trigram index answers what it
+        can, Python the rest."""
+        named = {word: names.matching(self.db, word) for word in terms} if by_names and self._has_names_table() else {}
+        if not any(named.values()):
+            return self._substring_clause(terms, params)
+        # Word by word: in the article's text, or one of its names. Params follow the text's order.
+        parts, read_text = [], False
+        for n, word in enumerate(terms):
+            options = []
+            try:
+                query, rest = words.match(self.db, [word])
+            except words.NoMatch:
+                query, rest = None, []
+            else:
+                checks = []
+                if query:
+                    checks.append(f"m.article_id IN (SELECT rowid FROM {words.TABLE} WHERE {words.TABLE} MATCH ?)")
+                    params.append(query)
+                if rest:
+                    self.db.create_function(f"{CONTAINS_ALL}_{n}", 2, words.contains_all(rest), deterministic=True)
+                    checks.append(f"{CONTAINS_ALL}_{n}(a.title, a.text)")
+                    read_text = True
+                if checks:
+                    options.append("(" + " AND ".join(checks) + ")")
+            if named.get(word):
+                keys = named[word]
+                options.append(f"m.article_id IN (SELECT article_id FROM {names.TABLE} WHERE key IN ({marks(keys)}))")
+                params.extend(keys)
+            if not options:
+                return None
+            parts.append("(" + " OR ".join(options) + ")")
+        join = " JOIN articles a ON a.id = m.article_id" if read_text else ""
+        return f"s.id IN (SELECT m.story_id FROM story_members m{join} WHERE {' AND '.join(parts)})"
+
+    def _substring_clause(self, terms: list[str], params: list[Any]) -> str | None:
+        """Stories with an article whose text holds every word (no word is a name stored)."""
         try:
             query, rest = words.match(self.db, terms)
         except words.NoMatch:

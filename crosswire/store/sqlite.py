@@ -29,7 +29,7 @@ import numpy as np
 
 from crosswire.article import Article, Line, Sentence, stacked_vectors
 from crosswire.errors import CrosswireError
-from crosswire.store import listing, listing_v2
+from crosswire.store import listing, listing_v2, names
 from crosswire.store import vectors as vector_formats
 from crosswire.store.base import StoreProtocol, Vectors
 from crosswire.store.following import FollowTables
@@ -255,6 +255,8 @@ class Store(StoryQueries, FollowTables):
             listing.add(self.db, row_id, story_id, article.language,
                         to_micros(seen(article.published, now)), article.title, article.text)
             self.db.execute("INSERT OR IGNORE INTO embedders (name) VALUES (?)", (article.embedder,))
+        if self._has_names_table():
+            names.index(self.db, row_id, article.meta)
         return row_id
 
     def _has_text_vector(self) -> bool:
@@ -423,6 +425,8 @@ class Store(StoryQueries, FollowTables):
             analysis.setdefault("meta", {})[key] = value
             self.db.execute("UPDATE articles SET analysis = ? WHERE id = ?",
                             (json.dumps(analysis, ensure_ascii=False), row_id))
+            if self._has_names_table():  # a profile made later (stories/backfill.py) brings its names
+                names.index(self.db, row_id, analysis["meta"])
 
     # -- stories (the questions about them: queries.py) -----------------------------------------
 

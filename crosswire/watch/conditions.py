@@ -37,33 +37,18 @@ count.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from crosswire.entities.cues import GENITIVE_S
 from crosswire.entities.gazetteer import place_spans
 from crosswire.entities.mentions import FINDER_VERSION, KEPT_KEY
-from crosswire.entities.romanise import name_key, same_name, word_keys
+from crosswire.entities.romanise import name_key, name_language, same_name, word_keys
 from crosswire.entities.words import tokens
 from crosswire.language_codes import language_key
 from crosswire.store.base import Member, Watch
 
-# The language a name typed in a script is romanised as (uroman's rules per language; Latin letters
-# pass through). CJK ideographs alone could be Chinese or Japanese: Chinese, the larger.
-_SCRIPT_LANGUAGES = {"ARABIC": "ar", "HEBREW": "he", "CYRILLIC": "ru", "GREEK": "el", "HIRAGANA": "ja",
-                     "KATAKANA": "ja", "CJK": "zh", "HANGUL": "ko", "DEVANAGARI": "hi", "BENGALI": "bn",
-                     "THAI": "th", "GEORGIAN": "ka", "ARMENIAN": "hy", "ETHIOPIC": "am"}
 _KEPT_FURNITURE = {None, "subheading"}  # the sentences read: story text and its sub-headings
-
-
-def name_language(text: str) -> str:
-    """The language whose romanisation rules fit a name as typed: by its script, English for Latin."""
-    for ch in text:
-        if ch.isalpha():
-            script = unicodedata.name(ch, "").split(" ")[0]
-            return _SCRIPT_LANGUAGES.get(script, "en")
-    return "en"
 
 
 @dataclass(frozen=True)

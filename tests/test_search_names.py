@@ -1,0 +1,104 @@
+"""Search across scripts: a word typed in Latin letters finds the story told only in Cyrillic or
+Arabic script that names it (``crosswire/store/names.py``), through the library, the CLI and an
+upgraded store, and a word that is no name finds what its spelling finds, as before."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crosswire.analysis.pipeline import Pipeline
+from crosswire.article import Article
+from crosswire.ingest import ingest_articles
+from crosswire.store import names
+from crosswire.store import sqlite as store_module
+from crosswire.store.sqlite import MIGRATIONS, Store
+from crosswire.stories.view import count_stories, list_stories
+
+# Written for these tests, as a news agency would put it.
+KAVANAUGH_RU = ("Сенат США утвердил Бретта Кавано членом Верховного суда.\n"
+                "Голосование прошло в субботу, Кавано получил 50 голосов против 48.\n"
+                "Протестующие собрались у здания Капитолия в Вашингтоне.")
+FLOODS_DE = ("Hochwasser hat am Montag die Hauptstraße zwischen zwei Dörfern im Norden gesperrt.\n"
+             "Die Feuerwehr pumpte die Keller leer.")
+
+
+def articles(seeds_dir: Path) -> dict[str, Article]:
+    """Three stories, each told in one script only: Russian, the Arabic seed (Rutte, Ishiba), German."""
+    return {
+        "ru": Article(id="ru-kavanaugh", text=KAVANAUGH_RU, source="ru.txt", language="ru", language_given=True,
+                      published="2018-10-06T18:00Z"),
+        "ar": Article(id="ar-rutte", text=(seeds_dir / "ar_rutte_ishiba.txt").read_text(encoding="utf-8"),
+                      source="ar_rutte_ishiba.txt", language="ar", language_given=True, published="2025-03-10T08:00Z"),
+        "de": Article(id="de-floods", text=FLOODS_DE, source="de.txt", language="de", language_given=True,
+                      published="2024-05-01T08:00Z"),
+    }
+
+
+@pytest.fixture
+def store(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> Store:
+    store = Store(tmp_path / "names.db")
+    report = ingest_articles(list(articles(seeds_dir).values()), store, hash_pipeline)
+    assert (report.added, report.new_stories) == (3, 3)  # a story each, years apart
+    yield store
+    store.close()
+
+
+def found(store: Store, text: str, **options) -> list[list[str]]:
+    """The languages of each story the text filter keeps."""
+    return [s.languages for s in list_stories(store, text=text, **options)]
+
+
+def test_a_latin_query_finds_the_story_told_only_in_cyrillic(store: Store) -> None:
+    assert "kafanu" in names.keys_of(store.article(1).meta)  # Кавано, as analysis romanised it
+    assert found(store, "Kavanaugh") == [["ru"]]  # the English spelling: more letters than «Кавано» has
+    assert found(store, "kavanaugh", across_scripts=False) == []  # as written, no article holds it
+    assert found(store, "Кавано") == [["ru"]]  # and as written, as always
+    assert count_stories(store, text="Kavanaugh") == 1
+
+
+def test_a_latin_query_finds_the_story_told_only_in_arabic_script(store: Store) -> None:
+    assert "Rutte" not in store.article(2).text and "روتي" in store.article(2).text
+    assert found(store, "Rutte") == [["ar"]]
+    assert found(store, "Mark Rutte") == [["ar"]]  # every word, in one article
+    assert found(store, "Ishiba") == [["ar"]]
+    assert found(store, "Rutte Kavanaugh") == []  # no article names both
+
+
+def test_words_that_are_no_name_find_what_their_spelling_finds(store: Store) -> None:
+    assert found(store, "Hochwasser") == [["de"]]       # in the text, no name
+    assert found(store, "Hochwasser Rutte") == []       # each word in the same article
+    assert found(store, "Ruthenium") == []              # sounds like no stored name closely enough
+    assert found(store, "Cavanagh") == []               # kafanak: too few sounds shared with «Кавано» (77 of 100)
+
+
+def test_the_cli_search_finds_across_scripts(store: Store, tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "crosswire"
+    if not script.is_file():
+        pytest.skip("the crosswire console script is not installed")
+    store.close()
+    result = subprocess.run([str(script), "stories", "--db", str(tmp_path / "names.db"), "--text", "Kavanaugh"],
+                            capture_output=True, text=True, encoding="utf-8", timeout=120,
+                            env={**os.environ, "NO_COLOR": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "Кавано" in result.stdout and "· ru" in result.stdout and "Rutte" not in result.stdout
+
+
+def test_a_store_made_before_the_name_index_is_given_it(tmp_path: Path, seeds_dir: Path,
+                                                        hash_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "v6.db"
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:6])
+    with Store(path) as old:
+        ingest_articles(list(articles(seeds_dir).values()), old, hash_pipeline)
+        assert old.db.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert found(old, "Rutte") == []  # no name index: the spelling only
+    monkeypatch.undo()
+    with Store(path) as store:  # migration 7 reads the names from every stored analysis
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert found(store, "Rutte") == [["ar"]] and found(store, "Kavanaugh") == [["ru"]]
+        with Store(tmp_path / "new.db") as new:
+            rows = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+            assert store.db.execute(rows).fetchall() == new.db.execute(rows).fetchall()
