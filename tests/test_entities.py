@@ -308,3 +308,30 @@ def test_mentions_kept_at_analysis_are_read_back_through_the_store_and_a_stale_f
     monkeypatch.setattr(mentions_module, "FINDER_VERSION", mentions_module.FINDER_VERSION + 1)
     link_entities(stored)
     assert sorted(calls) == sorted(a.id for a in stored)  # a kept list of another finder is found again
+
+
+# --- slips a reader saw (issue 15), each at its cause -------------------------------------------
+
+def test_a_word_that_spells_like_a_place_in_lower_case_is_no_place() -> None:
+    """Russian «того» ("that", "кроме того": "besides") is not Togo; «Того» with its capital is."""
+    found = find_mentions(article(["После того как суд вынес решение, министр заявил, что Того не введёт санкции.",
+                                   "Кроме того, Путин посетил Москву."], "ru"))
+    places_named = [(m.text, m.code) for m in found if m.code]
+    assert ("Того", "TG") in places_named and ("Москву", "tz:Europe/Moscow") in places_named
+    assert not [m for m in found if m.text == "того"], found
+
+
+def test_an_arabic_speech_participle_is_no_part_of_the_speakers_name() -> None:
+    """«وقال هاميلتون قائلا ...»: "Hamilton said, saying": the speaker is هاميلتون, not «هاميلتون قائلا»."""
+    found = find_mentions(article(["وقال هاميلتون قائلا إن السباق كان صعبا على الفريق.",
+                                   "وأضاف هاميلتون أن السيارة كانت سريعة في المنعطفات."], "ar"))
+    people = [m.text for m in found if m.kind == "PER"]
+    assert people == ["هاميلتون", "هاميلتون"], found
+
+
+def test_events_named_in_capitals_are_no_people() -> None:
+    found = find_mentions(article(["Models walked at Paris Fashion Week on Monday, and Anna Wintour watched.",
+                                   "Runners crowded the London Marathon while Mark Rutte spoke in Oslo."], "en"))
+    kinds = {m.text: m.kind for m in found}
+    assert kinds["Paris Fashion Week"] != "PER" and kinds["London Marathon"] != "PER", kinds
+    assert kinds["Anna Wintour"] == "PER" and kinds["Mark Rutte"] == "PER", kinds

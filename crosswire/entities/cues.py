@@ -76,6 +76,11 @@ departementet råd rådet universitet universitetet komité komiteen selskap sel
 regjeringen alliansen banken partei ministerium rat verband bundestag regierung universität gmbh ag ministère conseil
 banque assemblée université agence partido unión ministerio consejo banco comisión universidad agencia حزب وزاره مجلس
 منظمه اتحاد جامعه شركه بنك وكاله حلف""".split())
+# The last word of an event's name: capitalised like a person's two words, never one ("Paris Fashion Week").
+EVENT_WORDS = set("""week festival festivals games olympics olympiad cup awards award prize summit conference
+championship championships open marathon expo fair show forum biennale derby grand semaine coupe sommet salon
+jeux woche festspiele gipfel messe meisterschaft semana copa cumbre feria juegos settimana coppa vertice mostra
+uka festivalen lekene mesterskapet toppmøtet""".split())
 ORG_SUFFIXES = ("news", "bank", "partiet", "forbundet", "departementet", "tinget", "rådet", "ministerium")
 # Geographic heads, and the feature each names, so "Taiwanstredet" and "مضيق تايوان" share a code.
 FEATURES = {"strait": ("stredet", "strede", "sundet", "strait", "straße", "meerenge", "détroit", "estrecho",
@@ -87,7 +92,9 @@ LOC_SUFFIXES = ("havet", "stredet", "sundet", "bukta", "fjorden", "sjøen", "øy
 
 # Arabic cue words, normalised (words.normalise: no hamza forms, ة -> ه).
 SPEECH_AR = {normalise(w) for w in """قال قالت يقول تقول أضاف أضافت أكد أكدت صرح صرحت أوضح أوضحت أعلن أعلنت ذكر ذكرت
-تابع تابعت أشار أشارت أشاد أشادت حذر حذرت رحب رحبت دعا دعت اعتبر اعتبرت""".split()}
+تابع تابعت أشار أشارت أشاد أشادت حذر حذرت رحب رحبت دعا دعت اعتبر اعتبرت
+قائلا قائلاً قائلة قائلين مضيفا مضيفاً مضيفة مؤكدا مؤكداً مؤكدة موضحا موضحاً موضحة مشيرا مشيراً مشيرة""".split()}
+# (The participles, "saying", "adding", "stressing": "هاميلتون قائلا" is Hamilton, saying; never a name's word.)
 TITLES_AR = {normalise(w) for w in """رئيس الرئيس رئيسة وزير الوزير وزيرة وزراء الأمين أمين المستشار السفير الملك
 الأمير الشيخ السيد السيدة الدكتور المتحدث الناطق زعيم قائد مدير نائب حكومة الحكومة مجلس لجنة هيئة المبعوث مبعوث
 المندوب""".split()}

@@ -21,6 +21,7 @@ from crosswire.entities.cues import (
     AR_HEADS,
     CONNECTORS,
     DETERMINERS_DE,
+    EVENT_WORDS,
     GENITIVE_S,
     LOC_SUFFIXES,
     OPENERS,
@@ -69,8 +70,17 @@ def _guess_kind(toks: list[Tok], lang: str) -> tuple[str, str | None]:
         spans = place_spans(feature[1], lang) if feature else []
         return "LOC", f"feature:{feature[0]}:{spans[0][2]}" if feature and spans else None
     if len(toks) >= 2 and all(capitalised(t.text) and t.text.replace("-", "").isalpha() for t in toks):
+        # Capitals name events and things as well as people: one a place opens or an event's word
+        # ends is no person ("Paris Fashion Week", "London Marathon", "Oslo Freedom Forum").
+        if norms[-1] in EVENT_WORDS or place_spans(toks[0].text, lang):
+            return "MISC", None
         return "PER", None
     return "MISC", None
+
+
+def lower_case(text: str) -> bool:
+    """Written in lower case only (letters with case, none a capital)."""
+    return any(c.islower() for c in text) and not any(c.isupper() for c in text)
 
 
 def _mention(sid: int, text: str, toks: list[Tok], lang: str, kind: str | None = None,
@@ -87,7 +97,7 @@ def _mention(sid: int, text: str, toks: list[Tok], lang: str, kind: str | None =
 # of a 20-article story report: bench/story_page.py). Bump the version whenever what find_mentions
 # finds changes: kept lists of another version are found again.
 KEPT_KEY = "mentions"
-FINDER_VERSION = 1
+FINDER_VERSION = 2  # 2: no place in lower case, no person a place opens or an event word ends
 
 
 def keep_mentions(article: Article, mentions: list[Mention]) -> None:
@@ -113,7 +123,9 @@ def find_mentions(article: Article) -> list[Mention]:
     out: list[Mention] = []
     for s in article.sentences:
         toks = tokens(s.text)
-        places = place_spans(s.text, lang)
+        # A place's name is written with a capital wherever letters have case: one all in lower case
+        # is a word that spells like it (Russian «того», "that", is not Togo; "turkey", "chad").
+        places = [(a, b, code) for a, b, code in place_spans(s.text, lang) if not lower_case(s.text[a:b])]
         place_at = {i: code for i, t in enumerate(toks) for a, b, code in places if a < t.end and t.start < b}
         cands = [Mention(s.id, a, b, s.text[a:b], "LOC", name_key(s.text[a:b], lang), code, "place")
                  for a, b, code in places if s.text[a:b].strip()]

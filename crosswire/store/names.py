@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Iterable
+from typing import Any
 
 TABLE = "article_names"
+VOCABULARY = "name_keys"  # each key once: what a typed word is compared with (a few per cent of the rows above)
 SCHEMA = [f"CREATE TABLE {TABLE} (key TEXT NOT NULL, article_id INTEGER NOT NULL,"
-          f" PRIMARY KEY (key, article_id)) WITHOUT ROWID"]
+          f" PRIMARY KEY (key, article_id)) WITHOUT ROWID",
+          f"CREATE TABLE {VOCABULARY} (key TEXT PRIMARY KEY) WITHOUT ROWID"]
+PREFILTER = 55  # rapidfuzz ratio under which no stored key is tested (see matching)
+SHORTEST = 3  # a typed key of fewer sounds ("uk", "a") would stand for too many names: spelling only
 MAX_STORED = 200  # distinct name words kept per article: a long list article's names, not its every cue
 
 
@@ -49,8 +53,9 @@ def keys_of(meta: dict[str, Any]) -> list[str]:
 
 def index(db: sqlite3.Connection, article_id: int, meta: dict[str, Any]) -> None:
     """Add an article's name keys (the caller holds the transaction)."""
-    db.executemany(f"INSERT OR IGNORE INTO {TABLE} (key, article_id) VALUES (?, ?)",
-                   ((key, article_id) for key in keys_of(meta)))
+    keys = keys_of(meta)
+    db.executemany(f"INSERT OR IGNORE INTO {TABLE} (key, article_id) VALUES (?, ?)", ((key, article_id) for key in keys))
+    db.executemany(f"INSERT OR IGNORE INTO {VOCABULARY} (key) VALUES (?)", ((key,) for key in keys))
 
 
 def fill(db: sqlite3.Connection) -> None:
@@ -71,12 +76,20 @@ def fill(db: sqlite3.Connection) -> None:
 
 def matching(db: sqlite3.Connection, word: str) -> list[str]:
     """The stored name keys a typed word may stand for, in any script (none: no name sounds like it)."""
+    from rapidfuzz import fuzz, process
+
     from crosswire.entities.romanise import sounds_like, typed_keys  # uroman loads on first use
 
     out: dict[str, None] = {}
     for typed in typed_keys(word):
-        first = typed[:1]
-        stored: Iterable[tuple[str]] = db.execute(
-            f"SELECT DISTINCT key FROM {TABLE} WHERE key >= ? AND key < ?", (first, first + "\U0010ffff"))
-        out.update(dict.fromkeys(key for (key,) in stored if sounds_like(typed, key)))
+        if len(typed) < SHORTEST:
+            continue
+        first = typed[:1]  # both ways of sounds_like keep the first sound
+        stored = [key for (key,) in db.execute(f"SELECT key FROM {VOCABULARY} WHERE key >= ? AND key < ?",
+                                               (first, first + "\U0010ffff"))]
+        # One pass in C keeps the keys near enough to be worth the exact test (a few in thousands):
+        # every pair sounds_like accepts has a ratio well above PREFILTER (the lowest: the same
+        # consonants under other vowels, "trumb" and "tiuriumbiu", 67).
+        near = process.extract(typed, stored, scorer=fuzz.ratio, score_cutoff=PREFILTER, limit=None)
+        out.update(dict.fromkeys(key for key, _, _ in near if sounds_like(typed, key)))
     return list(out)
