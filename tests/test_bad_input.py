@@ -193,14 +193,15 @@ def test_the_api_stores_dates_in_iso_8601_utc_and_refuses_one_it_cannot_read(ser
 # --- 7b. language options ----------------------------------------------------------------------------
 
 LANGUAGE_OPTIONS = [
-    (["compare", *HASH, "--lang", "xx", "a.txt", "b.txt"], "--lang/--reader-lang", "'xx'"),
-    (["compare", *HASH, "--reader-lang", "english", "a.txt", "b.txt"], "--lang/--reader-lang", "'english'"),
+    (["compare", *HASH, "--reader-lang", "xx", "a.txt", "b.txt"], "--reader-lang", "'xx'"),
+    (["compare", *HASH, "--reader-lang", "english", "a.txt", "b.txt"], "--reader-lang", "'english'"),
+    (["compare", *HASH, "--lang", "english", "a.txt", "b.txt"], "--lang", "'english'"),  # the old name, checked alike
     (["compare", *HASH, "--input-lang", "not a code", "a.txt", "b.txt"], "--input-lang", "'not a code'"),
-    (["analyze", *HASH, "--lang", "Arabic", "a.txt"], "--lang", "'Arabic'"),
-    (["ingest", *HASH, "--db", "new.db", "--lang", "zz", "a.txt"], "--lang", "'zz'"),
+    (["analyze", *HASH, "--input-lang", "Arabic", "a.txt"], "--input-lang", "'Arabic'"),
+    (["ingest", *HASH, "--db", "new.db", "--input-lang", "zz", "a.txt"], "--input-lang", "'zz'"),
     (["ingest", *HASH, "--db", "new.db", "--lang", "nb-XX", "a.txt"], "--lang", "'XX' is not a region code"),
-    (["stories", "--db", "new.db", "--lang", "qq"], "--lang", "'qq'"),
-    (["story", "1", "--db", "new.db", "--lang", "12"], "--lang/--reader-lang", "'12'"),
+    (["stories", "--db", "new.db", "--with-lang", "qq"], "--with-lang", "'qq'"),
+    (["story", "1", "--db", "new.db", "--reader-lang", "12"], "--reader-lang", "'12'"),
 ]
 
 

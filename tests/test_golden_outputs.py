@@ -71,7 +71,7 @@ def test_compare_on_the_seeds_in_every_format_is_as_kept(seeds_dir: Path, monkey
     inputs = ["ar_rutte_ishiba.txt", "nb_rutte_ishiba.txt"]
     for fmt in FORMATS:
         _same_as_kept(f"compare-seeds.{fmt}", _run(["compare", *inputs, "--format", fmt, "--width", "120",
-                                                    "--lang", "en"]))
+                                                    "--reader-lang", "en"]))
 
 
 @pytest.mark.model
@@ -84,7 +84,7 @@ def test_compare_on_five_ntrex_documents_in_every_format_is_as_kept(ntrex_dir: P
         path = _write_jsonl(Path(f"doc{n}.jsonl"), _ntrex_articles(ntrex, [doc], COMPARE_LANGS))
         for fmt in FORMATS:
             _same_as_kept(f"compare-ntrex{n}.{fmt}", _run(["compare", str(path), "--format", fmt, "--width", "120",
-                                                           "--lang", "en"]))
+                                                           "--reader-lang", "en"]))
 
 
 def test_stories_and_story_on_500_ntrex_articles_are_as_kept(ntrex_dir: Path, tmp_path: Path,
@@ -108,4 +108,4 @@ def test_stories_and_story_on_500_ntrex_articles_are_as_kept(ntrex_dir: Path, tm
         for fmt in FORMATS:
             _same_as_kept(f"story-500-{summary['id']}.{fmt}",
                           _run(["story", str(summary["id"]), "--db", db, "--format", fmt, "--width", "120",
-                                "--lang", "en"]))
+                                "--reader-lang", "en"]))

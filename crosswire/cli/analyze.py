@@ -15,6 +15,7 @@ from crosswire.cli.common import (
     embedder_option,
     fail,
     lang_option,
+    legacy_lang,
     limit_options,
     load_pipeline,
     output_option,
@@ -34,6 +35,7 @@ from crosswire.readers.files import iter_articles
 @output_option
 @embedder_option()
 @lang_option
+@legacy_lang("language", "--input-lang")
 @limit_options()
 def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None, **limits: int) -> None:
     """Analyse articles (clean, split, detect language, embed) and print them as JSON Lines."""

@@ -1,6 +1,7 @@
 """What every command shares: exit statuses, output, options, the store, one error line."""
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -195,14 +196,37 @@ def load_pipeline(spec: str, limits: Limits, *, scores: bool = True) -> Pipeline
     return default_pipeline(embedder, limits)
 
 
-lang_option = click.option("--lang", "language", default=None, callback=language_code,
+# One name per meaning, the same in every command: --reader-lang (the reader's language: the
+# summary, headlines), --input-lang (the inputs' language: skips detection), --with-lang (a filter:
+# stories or alerts with an article in it). --lang meant each of the three somewhere; it is still
+# read where it was, as the option it meant there, with one warning line (legacy_lang).
+lang_option = click.option("--input-lang", "language", default=None, metavar="CODE", callback=language_code,
                            help="Language of all inputs, e.g. ar or nb (skips detection).")
-# In the report commands --lang is the reader's language, as in the report's summary;
-# the inputs' language moves to --input-lang there.
 reader_lang_option = click.option(
-    "--lang", "--reader-lang", "reader_lang", default=None, metavar="CODE", callback=language_code,
+    "--reader-lang", "reader_lang", default=None, metavar="CODE", callback=language_code,
     help="The reader's language: the summary takes each fact from an article in it where one reports it "
          "(default: from LANG, else en).")
+
+
+def legacy_lang(target: str, flag: str, multiple: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--lang`` as this command had it, now ``flag`` (the parameter ``target``): still read, hidden,
+    with one warning line naming the new option; the new option wins when both are given."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def run(*args: Any, legacy_lang: Any = None, **kwargs: Any) -> None:
+            if legacy_lang:
+                say(f"crosswire: warning: --lang is {flag} in this command now (--lang meant three things "
+                    f"across commands); it is read as {flag} for now")
+                if not kwargs.get(target):
+                    kwargs[target] = legacy_lang
+            return command(*args, **kwargs)
+
+        # Several codes (a watch's) are checked where the new option's are, by the command.
+        return click.option("--lang", "legacy_lang", hidden=True, multiple=multiple, metavar="CODE",
+                            default=() if multiple else None, callback=None if multiple else language_code)(run)
+    return decorate
+
+
 view_option = click.option(
     "--view", type=click.Choice(["report", "pairs"]), default="report", show_default=True,
     help="report: the story report (facts table, one-source facts, quotes, entities, summary); "

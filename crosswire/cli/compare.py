@@ -12,6 +12,7 @@ from crosswire.cli.common import (
     embedder_option,
     fail,
     language_code,
+    legacy_lang,
     limit_options,
     load_pipeline,
     output_option,
@@ -38,6 +39,7 @@ from crosswire.report.build import warm_up
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
 @embedder_option()
 @reader_lang_option
+@legacy_lang("reader_lang", "--reader-lang")
 @click.option("--input-lang", "language", default=None, metavar="CODE", callback=language_code,
               help="Language of all inputs, e.g. ar or nb (skips detection).")
 @view_option

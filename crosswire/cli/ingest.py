@@ -21,6 +21,7 @@ from crosswire.cli.common import (
     embedder_option,
     fail,
     lang_option,
+    legacy_lang,
     limit_options,
     load_embedder,
     open_store,
@@ -89,6 +90,7 @@ def _given_language(items: Iterable[Article | CrosswireError], language: str) ->
 @db_option
 @embedder_option(from_store=True)
 @lang_option
+@legacy_lang("language", "--input-lang")
 @window_option
 @limit_options()
 @engine_options("the analysis of the articles")

@@ -11,10 +11,12 @@ from crosswire.cli.common import (
     db_option,
     fail,
     language_code,
+    legacy_lang,
     open_store,
     write_output,
 )
 from crosswire.errors import CrosswireError
+from crosswire.language_codes import default_reader_language
 from crosswire.stories.view import (
     list_stories,
     parse_when,
@@ -24,8 +26,9 @@ from crosswire.stories.view import (
 
 @click.command()
 @db_option
-@click.option("--lang", "language", default=None, metavar="CODE", callback=language_code,
+@click.option("--with-lang", "language", default=None, metavar="CODE", callback=language_code,
               help="Only stories with an article in this language (zh matches zh-CN).")
+@legacy_lang("language", "--with-lang")
 @click.option("--since", default=None, metavar="DATE",
               help="Only stories with an article on or after this ISO date (or date-time).")
 @click.option("--until", default=None, metavar="DATE",
@@ -33,7 +36,7 @@ from crosswire.stories.view import (
 @click.option("--text", default=None, metavar="WORDS",
               help="Only stories with an article whose title or text holds all these words, in any case.")
 @click.option("--reader-lang", default=None, metavar="CODE", callback=language_code,
-              help="Headlines in this language where a story has an article in it.")
+              help="Headlines in this language where a story has an article in it (default: from LANG, else en).")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True,
               help="Output format.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many stories.")
@@ -46,7 +49,7 @@ def stories(db: str, language: str | None, since: str | None, until: str | None,
         raise fail(str(err), EXIT_USAGE)
     with open_store(db, create=False) as store:
         found = list_stories(store, language=language, since=since, until=until, text=text,
-                             reader_lang=reader_lang, limit=limit)
+                             reader_lang=reader_lang or default_reader_language(), limit=limit)
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 100
     write_output(render_stories(found, fmt, width=width), None, fmt)
 

@@ -10,6 +10,7 @@ from crosswire.cli.common import (
     EXIT_USAGE,
     db_option,
     fail,
+    legacy_lang,
     open_store,
     output_option,
     reader_lang_option,
@@ -32,6 +33,7 @@ from crosswire.stories.view import (
 @output_option
 @click.option("--width", type=int, default=None, help="Terminal view width (default: the terminal's).")
 @reader_lang_option
+@legacy_lang("reader_lang", "--reader-lang")
 @view_option
 def story(story_id: str, db: str, fmt: str, output: str | None, width: int | None, reader_lang: str | None,
           view: str) -> None:

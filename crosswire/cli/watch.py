@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from crosswire.cli.common import EXIT_NOTHING, EXIT_USAGE, db_option, fail, open_store, say
+from crosswire.cli.common import EXIT_NOTHING, EXIT_USAGE, db_option, fail, legacy_lang, open_store, say
 from crosswire.render.text import clean_for_terminal
 from crosswire.watch import WatchError, conditions_text, new_watch, watch_spec
 from crosswire.watch.lists import shown_webhook
@@ -40,8 +40,9 @@ def watch() -> None:
                    "repeat for several: an article naming any of them.")
 @click.option("--text", "words", default=None, metavar="WORDS",
               help="Words an article's title or text must all hold, in any case (as crosswire stories --text).")
-@click.option("--lang", "languages", multiple=True, metavar="CODE",
+@click.option("--with-lang", "languages", multiple=True, metavar="CODE",
               help="Only articles in this language (zh matches zh-CN); repeat for several.")
+@legacy_lang("languages", "--with-lang", multiple=True)
 @click.option("--min-languages", default=None, metavar="N", callback=_whole_number,
               help="Alert when a matching story reaches N languages (not when it first appears).")
 @click.option("--webhook", default=None, metavar="URL",

@@ -52,7 +52,7 @@ class InvalidWatch(WatchError):
 
 # How each field is named in messages: the API's JSON names, or the command line's options.
 API_NAMES = {field: field for field in FIELDS}
-CLI_NAMES = {"name": "NAME", "entities": "--entity", "text": "--text", "languages": "--lang",
+CLI_NAMES = {"name": "NAME", "entities": "--entity", "text": "--text", "languages": "--with-lang",
              "min_languages": "--min-languages", "webhook": "--webhook", "secret": "--secret"}
 
 
