@@ -242,7 +242,7 @@ def test_markdown_report_has_a_facts_table_with_a_column_per_article(seeds: list
     assert result.exit_code == EXIT_OK, result.stderr
     lines = result.stdout.splitlines()
     assert "## Story report (2 articles, reader language: nb)" in lines
-    header = lines.index("| # | nb\\_rutte\\_ishiba (nb) | ar\\_rutte\\_ishiba (ar) | sources |")
+    header = lines.index("| # | 1: nb\\_rutte\\_ishiba.txt · nb | 2: ar\\_rutte\\_ishiba.txt · ar | sources |")
     rows = [line for line in lines[header + 2:] if line.startswith("|")]
     facts = json.loads(run("compare", *HASH, "--format", "json", *seeds).stdout)["report"]["facts"]
     assert len(rows) == len(facts) >= 15  # one row per fact; the Arabic side alone has 15 story sentences
@@ -337,3 +337,31 @@ def test_stories_headlines_follow_the_readers_language_from_the_environment(seed
     assert headline({"LANG": "nb_NO.UTF-8"})[0] == "nb"
     assert headline({"LANG": "ar_EG.UTF-8"})[0] == "ar"
     assert headline({"LANG": "ar_EG.UTF-8"}, "--reader-lang", "nb")[0] == "nb"  # the option over the environment
+
+
+def test_reports_name_articles_by_outlet_language_and_date_and_link_the_original(seeds: list[Path],
+                                                                                tmp_path: Path) -> None:
+    """Columns are "outlet · language · date" (JSON Lines name the outlet "source"), not ids; the original is
+    linked (http(s) only); four
+    articles' six pairs are told per verdict, not one line each."""
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    rows = [
+        {"id": "nrk-1", "text": texts[1], "source": "NRK", "url": "https://www.nrk.no/a1", "published": "2025-03-10T08:00Z"},
+        {"id": "aj-1", "text": texts[0], "source": "Al Jazeera", "url": "javascript:alert(1)", "published": "2025-03-10"},
+        {"id": "vg-1", "text": texts[1] + "\nEkstra linje.", "url": "http://www.vg.no/x", "published": "2025-03-11"},
+        {"id": "aj-2", "text": texts[0] + "\nسطر إضافي.", "source": "Al Jazeera"},
+    ]
+    path = tmp_path / "four.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    terminal = run("compare", *HASH, "--width", "160", path)
+    assert terminal.exit_code == EXIT_OK, terminal.stderr
+    out = terminal.stdout
+    assert "NRK · nb · 2025-03-10" in out and "vg.no · nb · 2025-03-11" in out and "Al Jazeera · ar" in out
+    assert "https://www.nrk.no/a1" in out and "javascript:" not in out  # only a followable link is shown
+    pair_lines = [line for line in out.splitlines() if " of 6 pairs" in line or line.startswith("Same story ")]
+    assert 1 <= len(pair_lines) <= 3, pair_lines  # per verdict, not six lines
+    page = run("compare", *HASH, "--format", "html", path).stdout
+    assert '<a href="https://www.nrk.no/a1" rel="noopener noreferrer" target="_blank">original</a>' in page
+    assert "javascript:" not in page
+    markdown = run("compare", *HASH, "--format", "markdown", path).stdout
+    assert "[original](https://www.nrk.no/a1)" in markdown and "NRK · nb · 2025-03-10" in markdown

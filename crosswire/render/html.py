@@ -5,6 +5,7 @@ from html import escape as _escape
 
 from crosswire.article import Article, Sentence
 from crosswire.matching.comparison import Comparison, PairComparison
+from crosswire.readers.labels import source_label, web_link
 from crosswire.render.reportview import ReportView
 from crosswire.render.rows import Row, rows
 from crosswire.render.text import is_rtl
@@ -89,16 +90,19 @@ def _score(row: Row) -> str:
 
 def _describe(role: str, article: Article) -> str:
     language = esc(article.language or "?")
-    parts = [f"<strong>{role}</strong>: <bdi>{esc(article.id)}</bdi> ({language})"]
+    parts = [f"<strong>{role}</strong>: <bdi>{esc(source_label(article.outlet, article.url, article.source, article.id))}"
+             f"</bdi> ({language})"]
     if article.title:
         title_attrs = _dir_attrs(article.language, article.title)
         parts.append(f"<cite{title_attrs}>{esc(article.title)}</cite>")
-    if article.outlet:
-        parts.append(f"<bdi>{esc(article.outlet)}</bdi>")
     if article.published:
         parts.append(esc(article.published))
+    link = web_link(article.url)
+    if link:  # http(s) only; the page it opens learns nothing of this one, nor may script it
+        parts.append(f'<a href="{esc(link)}" rel="noopener noreferrer" target="_blank">original</a>')
     story, furniture = len(article.story_sentences), len(article.furniture_sentences)
     parts.append(f"{len(article.sentences)} sentences ({story} story, {furniture} furniture)")
+    parts.append(f"id <bdi>{esc(article.id)}</bdi>")
     return '<p class="meta">' + " · ".join(parts) + "</p>"
 
 
@@ -162,8 +166,7 @@ def _report(comparison: Comparison) -> list[str]:
         h = report.headline
         out.append(f'<p class="headline"{_dir_attrs(h.language, h.text)}><strong>{esc(h.text)}</strong></p>')
     out += [_describe(str(i), a) for i, a in enumerate(view.articles, 1)]
-    out += [f'<p class="meta">Same story <bdi>{esc(a.id)}</bdi> ↔ <bdi>{esc(b.id)}</bdi>: '
-            f"<strong>{score:.2f}</strong> — {esc(verdict)}</p>" for a, b, score, verdict in view.pair_lines()]
+    out += [f'<p class="meta">{esc(line)}</p>' for line in view.pair_texts()]
 
     out += [f'<h3>Summary <span class="meta">({esc(view.summary_note())})</span></h3>', '<ul class="summary">']
     for item in report.summary:
@@ -174,7 +177,7 @@ def _report(comparison: Comparison) -> list[str]:
     shared = view.shared_facts()
     out += [f"<h3>Facts: {len(report.facts)} ({shared} shared, {len(report.facts) - shared} from one source)</h3>",
             '<table class="rows facts">', '<thead><tr><th class="n">#</th>']
-    out += [f"<th{_article_attrs(a)}><bdi>{esc(a.id)}</bdi> ({esc(a.language or '?')})</th>" for a in view.articles]
+    out += [f"<th{_article_attrs(a)}>{i}: <bdi>{esc(view.label(a))}</bdi></th>" for i, a in enumerate(view.articles, 1)]
     out += ["</tr></thead>", "<tbody>"]
     for row in view.rows():
         kind = "shared" if row.shared else "single"
@@ -183,7 +186,7 @@ def _report(comparison: Comparison) -> list[str]:
                    f"{cells}</tr>")
     out += ["</tbody>", "</table>", "<h3>Reported by one source only</h3>"]
     for article, sentences in view.single_source():
-        out += _sentence_list(f"<bdi>{esc(article.id)}</bdi> ({esc(article.language or '?')})", sentences, article,
+        out += _sentence_list(f"{view.number(article)}: <bdi>{esc(view.label(article))}</bdi>", sentences, article,
                               kind=False)
 
     out.append("<h3>Quotes by speaker</h3>")
@@ -195,12 +198,13 @@ def _report(comparison: Comparison) -> list[str]:
             for k, quote in enumerate(same_words):
                 article = comparison.article(quote.article_id)
                 out.append(f'<blockquote class="{"same" if k else "first"}"{_dir_attrs(article.language, quote.text)}>'
-                           f'<span class="lang" dir="ltr">[{esc(article.language or "?")}] L{quote.line}</span> '
+                           f'<span class="lang" dir="ltr">{view.number(article)} [{esc(article.language or "?")}] '
+                           f'L{quote.line}</span> '
                            f"“{esc(quote.text)}”</blockquote>")
 
     out.append("<h3>Who and where each source names</h3>")
     for article, chips in view.entities():
-        out.append(f"<h4><bdi>{esc(article.id)}</bdi> ({esc(article.language or '?')})</h4>")
+        out.append(f"<h4>{view.number(article)}: <bdi>{esc(view.label(article))}</bdi></h4>")
         out.append('<ul class="chips">')
         for c in chips:
             forms = esc(" / ".join(c.forms))
@@ -209,7 +213,8 @@ def _report(comparison: Comparison) -> list[str]:
         out.append("</ul>")
     out += ['<div class="furniture">', "<h3>Page furniture</h3>"]
     for article in view.articles:
-        out += _sentence_list(f"<bdi>{esc(article.id)}</bdi>", article.furniture_sentences, article, kind=True)
+        out += _sentence_list(f"{view.number(article)}: <bdi>{esc(view.label(article))}</bdi>", article.furniture_sentences,
+                              article, kind=True)
     out += ["</div>", "</section>"]
     return out
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from crosswire.article import Article, Sentence
 from crosswire.matching.comparison import Comparison, PairComparison
+from crosswire.readers.labels import article_label, web_link
 from crosswire.render.reportview import ReportView
 from crosswire.render.rows import rows
 from crosswire.render.text import clean_for_terminal
@@ -36,6 +37,16 @@ def _article_line(role: str, article: Article) -> str:
         f"- **{role}**: {escape(article.id)} ({_lang(article)}){title}: "
         f"{len(article.sentences)} sentences ({story} story, {furniture} furniture)"
     )
+
+
+def _column_line(number: int, article: Article) -> str:
+    """A report's column: its number, outlet, language and date, title, original link, sizes and id."""
+    title = f" — *{escape(article.title)}*" if article.title else ""
+    link = web_link(article.url)
+    story, furniture = len(article.story_sentences), len(article.furniture_sentences)
+    return (f"- **{number}**: {escape(article_label(article))}{title}"
+            + (f" — [original]({link.replace(')', '%29').replace(' ', '%20')})" if link else "")
+            + f": {len(article.sentences)} sentences ({story} story, {furniture} furniture); id {escape(article.id)}")
 
 
 def _list(title: str, sentences: list[Sentence], kind: bool) -> list[str]:
@@ -84,9 +95,8 @@ def _report(comparison: Comparison) -> list[str]:
     out = [f"## Story report ({len(view.articles)} articles, reader language: {escape(report.reader_language)})", ""]
     if report.headline:
         out += [f"**{escape(report.headline.text)}** ({escape(report.headline.language or '?')})", ""]
-    out += [_article_line(str(i), a) for i, a in enumerate(view.articles, 1)] + [""]
-    out += [f"- Same story {escape(a.id)} ↔ {escape(b.id)}: **{score:.2f}** — {escape(verdict)}"
-            for a, b, score, verdict in view.pair_lines()] + [""]
+    out += [_column_line(i, a) for i, a in enumerate(view.articles, 1)] + [""]
+    out += [f"- {escape(line)}" for line in view.pair_texts()] + [""]
 
     out += [f"### Summary ({escape(view.summary_note())})", ""]
     for item in report.summary:
@@ -96,7 +106,7 @@ def _report(comparison: Comparison) -> list[str]:
 
     shared = view.shared_facts()
     out += [f"### Facts ({len(report.facts)}: {shared} shared, {len(report.facts) - shared} from one source)", ""]
-    out.append("| # | " + " | ".join(f"{escape(a.id)} ({_lang(a)})" for a in view.articles) + " | sources |")
+    out.append("| # | " + " | ".join(f"{i}: {escape(view.label(a))}" for i, a in enumerate(view.articles, 1)) + " | sources |")
     out.append("| ---: | " + " | ".join("---" for _ in view.articles) + " | ---: |")
     for row in view.rows():
         cells = " | ".join(_cell(cell) if cell else " " for cell in row.cells)
@@ -105,7 +115,7 @@ def _report(comparison: Comparison) -> list[str]:
 
     out += ["### Reported by one source only", ""]
     for article, sentences in view.single_source():
-        out += _list(f"{escape(article.id)} ({_lang(article)})", sentences, kind=False)
+        out += _list(f"{view.number(article)}: {escape(view.label(article))}", sentences, kind=False)
 
     out += ["### Quotes by speaker", ""]
     if not report.quotes:
@@ -114,18 +124,18 @@ def _report(comparison: Comparison) -> list[str]:
         out += [f"**{escape(speaker.speaker)}**", ""]
         for same_words in speaker.items:  # one quote, as each article that has it words it
             for k, quote in enumerate(same_words):
-                language = escape(comparison.article(quote.article_id).language or "?")
-                text = f"({language}, {escape(quote.article_id)} L{quote.line}) “{escape(quote.text)}”"
+                article = comparison.article(quote.article_id)
+                text = f"({view.number(article)}: {escape(view.label(article))}, L{quote.line}) “{escape(quote.text)}”"
                 out.append(f"- {text}" if k == 0 else f"  - same words: {text}")
         out.append("")
 
     out += ["### Who and where each source names", ""]
     for article, chips in view.entities():
         names = ", ".join(f"{escape(c.name)} ({c.detail})" for c in chips)
-        out.append(f"- **{escape(article.id)}** ({_lang(article)}): {names or '*(none)*'}")
+        out.append(f"- **{view.number(article)}: {escape(view.label(article))}**: {names or '*(none)*'}")
     out += ["", "### Page furniture", ""]
     for article in view.articles:
-        out += _list(escape(article.id), article.furniture_sentences, kind=True)
+        out += _list(f"{view.number(article)}: {escape(view.label(article))}", article.furniture_sentences, kind=True)
     return out
 
 

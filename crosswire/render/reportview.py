@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from crosswire.article import Article, Sentence
 from crosswire.entities.linking import Entity
 from crosswire.matching.comparison import Comparison
+from crosswire.readers.labels import article_label
 from crosswire.report.build import Fact, QuoteGroup, Report
 from crosswire.report.quotes import Quote
+
+PAIRS_EACH_UP_TO = 3  # pairs of one verdict listed one by one; more are told as one line
 
 
 @dataclass
@@ -83,6 +86,43 @@ class ReportView:
     def pair_lines(self) -> list[tuple[Article, Article, float, str]]:
         c = self.comparison
         return [(c.article(p.a), c.article(p.b), p.same_story, p.verdict) for p in c.pairs]
+
+    def label(self, article: Article) -> str:
+        """The column's name: outlet, language, date (``readers.labels.article_label``)."""
+        return article_label(article)
+
+    def number(self, article: Article) -> int:
+        """The article's column number, from 1."""
+        return self.articles.index(article) + 1
+
+    def pair_texts(self, each_up_to: int = PAIRS_EACH_UP_TO) -> list[str]:
+        """The same-story verdicts as lines, articles named by their column numbers.
+
+        Up to ``each_up_to`` pairs, one line each ("Same story 1 ↔ 2: 0.97 — same story"). More
+        are told per verdict: an 8-article story has 28 pairs, nearly all "same story 1.00", and
+        listing each put 28 lines between the articles and the summary. A verdict of many pairs is
+        one line with the range of its scores; one of few (a pair judged apart stands out) names them.
+        """
+        pairs: list[tuple[Article, Article, float, str]] = []
+        for a, b, score, verdict in self.pair_lines():
+            first, second = sorted((a, b), key=self.number)
+            pairs.append((first, second, score, verdict))
+        if len(pairs) <= each_up_to:
+            return [f"Same story {self.number(a)} ↔ {self.number(b)}: {score:.2f} — {verdict}"
+                    for a, b, score, verdict in pairs]
+        groups: dict[str, list[tuple[Article, Article, float]]] = {}
+        for a, b, score, verdict in pairs:
+            groups.setdefault(verdict, []).append((a, b, score))
+        out = []
+        for verdict, members in groups.items():
+            if len(members) <= each_up_to:
+                named = ", ".join(f"{self.number(a)} ↔ {self.number(b)} {score:.2f}" for a, b, score in members)
+                out.append(f"{verdict.capitalize()}: {named}")
+            else:
+                low, high = min(m[2] for m in members), max(m[2] for m in members)
+                scores = f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}"
+                out.append(f"{verdict.capitalize()}: {len(members)} of {len(pairs)} pairs, scores {scores}")
+        return out
 
     def summary_note(self) -> str:
         report = self.report

@@ -6,6 +6,7 @@ from itertools import zip_longest
 
 from crosswire.article import Article, Sentence
 from crosswire.matching.comparison import Comparison, PairComparison
+from crosswire.readers.labels import article_label, web_link
 from crosswire.render.reportview import ReportView
 from crosswire.render.rows import Row, rows
 from crosswire.render.text import clean_for_terminal, display_width, pad_display, truncate_display, wrap_display
@@ -67,9 +68,11 @@ def _describe(role: str, article: Article) -> str:
     story = len(article.story_sentences)
     furniture = len(article.furniture_sentences)
     title = f" “{article.title}”" if article.title else ""
+    link = web_link(article.url)
     return (
-        f"{role}: {article.id} [{article.language or '?'}]{title} — "
-        f"{len(article.sentences)} sentences ({story} story, {furniture} furniture)"
+        f"{role}: {article_label(article)}{title} — "
+        f"{len(article.sentences)} sentences ({story} story, {furniture} furniture); id {article.id}"
+        + (f"; {link}" if link else "")
     )
 
 
@@ -143,7 +146,7 @@ def _facts_side_by_side(out: _Out, view: ReportView) -> None:
     col_w = (out.width - len(GUTTER) * (n - 1)) // n
     label_w = max((len(_label(s)) for row in view.rows() for cell in row.cells for s in cell), default=2)
     out.lines.append(GUTTER.join(pad_display(truncate_display(
-        f"{i}: {clean_for_terminal(a.id)} {_lang_tag(a)}", col_w), col_w) for i, a in enumerate(view.articles, 1)).rstrip())
+        f"{i}: {clean_for_terminal(view.label(a))}", col_w), col_w) for i, a in enumerate(view.articles, 1)).rstrip())
     for row in view.rows():
         kind = f"shared by {row.fact.sources}" if row.shared else "one source"
         score = f" {row.fact.score:.2f}" if row.fact.score is not None else ""
@@ -160,7 +163,7 @@ def _facts_stacked(out: _Out, view: ReportView) -> None:
         out.rule(f"fact {row.fact.id + 1} · {kind}")
         for article, cell in zip(view.articles, row.cells):
             for s in cell:
-                head = f"  {_lang_tag(article)} {article.id} {_label(s)}  "
+                head = f"  {view.number(article)}: {view.label(article)} {_label(s)}  "
                 out.para(s.text, indent=truncate_display(head, out.width // 2), hanging="      ")
     out.rule()
 
@@ -173,8 +176,8 @@ def _report(out: _Out, comparison: Comparison) -> None:
         out.para(f"{report.headline.text} [{report.headline.language or '?'}]")
     for i, article in enumerate(view.articles, 1):
         out.para(_describe(str(i), article), hanging="   ")
-    for a, b, score, verdict in view.pair_lines():
-        out.para(f"Same story {a.id} ↔ {b.id}: {score:.2f} — {verdict}", hanging="   ")
+    for line in view.pair_texts():
+        out.para(line, hanging="   ")
     out.blank()
 
     out.header(f"Summary ({view.summary_note()})")
@@ -194,7 +197,7 @@ def _report(out: _Out, comparison: Comparison) -> None:
 
     out.header("Reported by one source only")
     for article, sentences in view.single_source():
-        _sentence_list(out, f"{article.id} {_lang_tag(article)}", sentences, kind=False, sub=True)
+        _sentence_list(out, f"{view.number(article)}: {view.label(article)}", sentences, kind=False, sub=True)
     out.blank()
 
     out.header("Quotes by speaker" + ("" if report.quotes else ": none found"))
@@ -203,19 +206,20 @@ def _report(out: _Out, comparison: Comparison) -> None:
         for same_words in speaker.items:  # one quote, as each article that has it words it
             for k, quote in enumerate(same_words):
                 article = comparison.article(quote.article_id)
-                head = f"    {'•' if k == 0 else '='} {_lang_tag(article)} L{quote.line} "
+                head = f"    {'•' if k == 0 else '='} {view.number(article)} {_lang_tag(article)} L{quote.line} "
                 out.para(f"“{quote.text}”", indent=head, hanging=" " * 8)
     out.blank()
 
     out.header("Who and where each source names")
     for article, chips in view.entities():
         names = ", ".join(f"{c.name} ({c.detail})" for c in chips)
-        out.para(f"{article.id} {_lang_tag(article)}: {names or 'none'}", indent="  ", hanging="    ")
+        out.para(f"{view.number(article)}: {view.label(article)}: {names or 'none'}", indent="  ", hanging="    ")
     out.blank()
 
     out.header("Page furniture")
     for article in view.articles:
-        _sentence_list(out, article.id, article.furniture_sentences, kind=True, sub=True)
+        _sentence_list(out, f"{view.number(article)}: {view.label(article)}", article.furniture_sentences,
+                       kind=True, sub=True)
     out.blank()
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from crosswire.errors import CrosswireError
 from crosswire.language_codes import language_key
 from crosswire.matching.compare import CompareOptions, compare_articles
 from crosswire.matching.comparison import Comparison
-from crosswire.readers.jsonl import REQUEST_BODY
+from crosswire.readers.labels import source_label
 from crosswire.render.text import clean_for_terminal
 from crosswire.store.base import StoreProtocol, StoryFilter
 from crosswire.times import parse_time
@@ -88,31 +87,6 @@ def _iso(stamp: datetime) -> str:
     return stamp.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//(?:[^/?#@\s]*@)?([^/?#:@\s\[\]]+)", re.IGNORECASE)
-_LINE_OR_ENTRY = re.compile(r"(?::\d+|#\d+)$")  # "a.jsonl:3" (a JSON Lines line), "feed.xml#2" (a feed entry)
-
-
-def source_label(outlet: str | None, url: str | None, source: str | None, ext_id: str) -> str:
-    """How a story names where one of its articles comes from.
-
-    The outlet when known; else the host of the article's URL ("www.lemonde.fr"
-    -> "lemonde.fr"); else the name of the file it was read from (not the whole
-    path, nor the line of a JSON Lines file); else the article's own id. An
-    article sent to the server has no file: its source is how the request body
-    was named in messages ("body", "body:3"), which tells a reader nothing.
-    The page's ``outletOf`` (static/app.js) names an article the same way.
-    """
-    if outlet and outlet.strip():
-        return outlet.strip()
-    host = _URL_HOST.match(url.strip()) if url else None
-    if host:
-        name = host.group(1).lower().rstrip(".")
-        return name[4:] if name.startswith("www.") and len(name) > 4 else name
-    if source and _LINE_OR_ENTRY.sub("", source) != REQUEST_BODY:
-        name = _LINE_OR_ENTRY.sub("", re.split(r"[\\/]", source.rstrip("\\/"))[-1])
-        if name:
-            return name
-    return ext_id
 
 
 def list_stories(store: StoreProtocol, *, language: str | None = None, since: str | date | datetime | None = None,
