@@ -365,3 +365,40 @@ def test_reports_name_articles_by_outlet_language_and_date_and_link_the_original
     assert "javascript:" not in page
     markdown = run("compare", *HASH, "--format", "markdown", path).stdout
     assert "[original](https://www.nrk.no/a1)" in markdown and "NRK · nb · 2025-03-10" in markdown
+
+
+def test_exports_as_csv_and_json_lines(seeds: list[Path], tmp_path: Path) -> None:
+    """stories, story, compare and analyze export rows: CSV a spreadsheet reads as text (a cell that
+    would be a formula is marked), JSON Lines exact; the same rows either way."""
+    import csv
+    import io
+
+    def table(text: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(text)))
+
+    trap = tmp_path / "trap.txt"  # a headline a spreadsheet would run as a formula
+    trap.write_text('=HYPERLINK("http://127.0.0.1/x","click")\nThe council met on Monday.\nIt agreed a budget.\n',
+                    encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert run("ingest", *HASH, "--db", db, *seeds, trap).exit_code == EXIT_OK
+    listed = json.loads(run("stories", "--db", db, "--format", "json").stdout)
+    rows = table(run("stories", "--db", db, "--format", "csv").stdout)
+    lines = [json.loads(line) for line in run("stories", "--db", db, "--format", "jsonl").stdout.splitlines()]
+    assert [int(r["id"]) for r in rows] == [s["id"] for s in lines] == [s["id"] for s in listed]
+    assert [r["size"] for r in rows] == [str(s["size"]) for s in listed]
+    trapped = [r["headline"] for r in rows if "HYPERLINK" in r["headline"]]
+    assert trapped and all(h.startswith("'=") for h in trapped)  # text, not a formula
+    assert any(s["headline"].startswith("=HYPERLINK") for s in lines)  # JSON Lines keeps it exact
+
+    compared = json.loads(run("compare", *HASH, "--format", "json", *seeds).stdout)["report"]
+    facts = table(run("compare", *HASH, "--format", "csv", *seeds).stdout)
+    assert sorted({int(r["fact"]) for r in facts}) == list(range(1, len(compared["facts"]) + 1))
+    assert {r["article_id"] for r in facts} == {"nb_rutte_ishiba", "ar_rutte_ishiba"}
+    story = str(listed[0]["id"])
+    story_rows = run("story", story, "--db", db, "--format", "jsonl").stdout.splitlines()
+    assert story_rows and all({"fact", "article", "text"} <= set(json.loads(line)) for line in story_rows)
+
+    analysed = [json.loads(line) for line in run("analyze", *HASH, seeds[0]).stdout.splitlines()]
+    sentences = table(run("analyze", *HASH, "--format", "csv", seeds[0]).stdout)
+    assert len(sentences) == sum(len(a["sentences"]) for a in analysed)
+    assert sentences[0]["article_id"] == analysed[0]["id"] and sentences[0]["text"] == analysed[0]["sentences"][0]["text"]

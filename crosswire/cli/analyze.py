@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
 from crosswire.analysis.embedders import EmbedderUnavailable
+from crosswire.article import Article
 from crosswire.cli.common import (
     EXIT_NOTHING,
     EXIT_OK,
@@ -28,6 +30,16 @@ from crosswire.errors import CrosswireError
 from crosswire.limits import Limits
 from crosswire.matching.compare import analyse
 from crosswire.readers.files import iter_articles
+from crosswire.render.tables import csv_text
+
+SENTENCE_COLUMNS = ["article_id", "source", "article_language", "sentence", "line", "language", "furniture", "text"]
+
+
+def sentence_rows(articles: list[Article]) -> list[dict[str, Any]]:
+    """One row per sentence of each analysed article (the CSV of ``analyze``)."""
+    return [{"article_id": a.id, "source": a.source, "article_language": a.language, "sentence": s.id, "line": s.line,
+             "language": s.language, "furniture": s.furniture or "", "text": s.text}
+            for a in articles for s in a.sentences]
 
 
 @click.command()
@@ -37,7 +49,10 @@ from crosswire.readers.files import iter_articles
 @lang_option
 @legacy_lang("language", "--input-lang")
 @limit_options()
-def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None, **limits: int) -> None:
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="jsonl: each article as one JSON object a line; csv: one row per sentence.")
+def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language: str | None, fmt: str,
+            **limits: int) -> None:
     """Analyse articles (clean, split, detect language, embed) and print them as JSON Lines."""
     skipped: list[str] = []
     articles = []
@@ -55,7 +70,10 @@ def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language
     report_skipped(skipped, len(done))
     if not done:
         raise fail("no article could be analysed", EXIT_NOTHING)
-    write_output("".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in done), output, "json")
+    if fmt == "csv":
+        write_output(csv_text(sentence_rows(done), SENTENCE_COLUMNS), output, fmt)
+    else:
+        write_output("".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in done), output, "json")
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 
 

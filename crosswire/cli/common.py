@@ -79,7 +79,7 @@ def safe_for(fmt: str, colored: bool = False) -> Callable[[str], str]:
 
     JSON keeps every character, escaping those a terminal obeys; other formats lose controls.
     """
-    if fmt == "json":
+    if fmt in ("json", "jsonl"):
         return escape_json_controls
     if colored:  # terminal.render cleaned each line with clean_for_terminal before adding its bold
         return lambda text: text

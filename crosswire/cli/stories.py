@@ -37,8 +37,8 @@ from crosswire.stories.view import (
               help="Only stories with an article whose title or text holds all these words, in any case.")
 @click.option("--reader-lang", default=None, metavar="CODE", callback=language_code,
               help="Headlines in this language where a story has an article in it (default: from LANG, else en).")
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "jsonl", "csv"]), default="terminal",
+              show_default=True, help="Output format: jsonl is one story a line, csv one story a row.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many stories.")
 def stories(db: str, language: str | None, since: str | None, until: str | None, text: str | None,
             reader_lang: str | None, fmt: str, limit: int | None) -> None:

@@ -1,11 +1,12 @@
-"""Renderers of a Comparison: terminal text, JSON, Markdown and a self-contained HTML page."""
+"""Renderers of a Comparison: terminal text, JSON, Markdown, a self-contained HTML page, and the facts
+table as CSV or JSON Lines."""
 from __future__ import annotations
 
 from typing import Protocol
 
 from crosswire.errors import CrosswireError
 from crosswire.matching.comparison import Comparison
-from crosswire.render import html, json, markdown, terminal
+from crosswire.render import html, json, markdown, tables, terminal
 
 
 class Renderer(Protocol):
@@ -19,6 +20,8 @@ RENDERERS: dict[str, Renderer] = {
     "json": json.render,
     "markdown": markdown.render,
     "html": html.render,
+    "csv": tables.render_csv,
+    "jsonl": tables.render_jsonl,
 }
 
 

@@ -28,6 +28,7 @@ from crosswire.language_codes import language_key
 from crosswire.matching.compare import CompareOptions, compare_articles
 from crosswire.matching.comparison import Comparison
 from crosswire.readers.labels import source_label
+from crosswire.render.tables import csv_text, jsonl_text
 from crosswire.render.text import clean_for_terminal
 from crosswire.store.base import StoreProtocol, StoryFilter
 from crosswire.times import parse_time
@@ -191,12 +192,22 @@ def story_comparison(store: StoreProtocol, story_id: int, options: CompareOption
     return compare_articles(articles, options)
 
 
+STORY_COLUMNS = ["id", "headline", "headline_language", "languages", "sources", "first_seen", "last_seen", "size",
+                 "articles"]
+
+
 def render_stories(stories: list[StorySummary], fmt: str = "terminal", *, width: int = 100) -> str:
-    """The listing as JSON (a list of objects) or as short blocks for a terminal."""
+    """The listing as JSON (a list of objects), JSON Lines (one story a line), CSV (one story a row;
+    lists joined with "; ") or as short blocks for a terminal."""
     if fmt == "json":
         return json.dumps([s.to_dict() for s in stories], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return jsonl_text([s.to_dict() for s in stories])
+    if fmt == "csv":
+        return csv_text([{**s.to_dict(), "languages": "; ".join(s.languages), "sources": "; ".join(s.sources),
+                          "articles": "; ".join(a["ext_id"] for a in s.article_ids)} for s in stories], STORY_COLUMNS)
     if fmt != "terminal":
-        raise CrosswireError("format", f"unknown format {fmt!r}; choose terminal or json")
+        raise CrosswireError("format", f"unknown format {fmt!r}; choose terminal, json, jsonl or csv")
     if not stories:
         return "No stories.\n"
     out = []
