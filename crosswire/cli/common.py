@@ -279,8 +279,8 @@ def open_store(db: str, *, create: bool) -> Iterator[Store]:
 class StatusLine:
     """One status line on stderr, redrawn in place; only on a terminal, so pipes and logs stay clean."""
 
-    def __init__(self) -> None:
-        self.live = sys.stderr.isatty()
+    def __init__(self, live: bool | None = None) -> None:
+        self.live = sys.stderr.isatty() if live is None else live  # False: never drawn (--quiet)
         self.drawn = False
 
     def update(self, text: str) -> None:

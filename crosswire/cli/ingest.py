@@ -85,6 +85,9 @@ def _given_language(items: Iterable[Article | CrosswireError], language: str) ->
         yield item
 
 
+DUPLICATES_LISTED = 5  # inputs already stored named one by one, without --verbose
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
@@ -94,8 +97,13 @@ def _given_language(items: Iterable[Article | CrosswireError], language: str) ->
 @window_option
 @limit_options()
 @engine_options("the analysis of the articles")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no line per input already stored: "
+              "failures and the summary only.")
+@click.option("--verbose", "-v", is_flag=True, help="A line for every input: the story each article joined "
+              "or started, and each one already stored.")
 def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str | None,
-           window_days: float, engine: str, address: str | None, workers: int | None, **limits: int) -> None:
+           window_days: float, engine: str, address: str | None, workers: int | None, quiet: bool, verbose: bool,
+           **limits: int) -> None:
     """Read articles into the local store and place each in a story as it arrives.
 
     PATHS are files or folders, as for compare. An article already stored (same
@@ -110,11 +118,20 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
     with engine_session(engine, address, workers), open_store(db, create=True) as store:
         model = embedder_for_store(store, db, model)
         pipeline = default_pipeline(model, bounds)
-        status = StatusLine()
-        said = [0]  # skipped inputs already printed
+        status = StatusLine(live=False if quiet else None)
+        said = [0, 0]  # skipped inputs already printed; inputs already stored seen
 
         def tell(report: IngestReport) -> None:
             for outcome in report.skipped[said[0]:]:
+                if outcome.status == "duplicate":
+                    # Re-reading a file printed a line per article it held (147 for one feed): the
+                    # first few say what is happening, the count is in the progress and the summary.
+                    said[1] += 1
+                    if quiet or (not verbose and said[1] > DUPLICATES_LISTED):
+                        if said[1] == DUPLICATES_LISTED + 1 and not quiet:
+                            status.say("crosswire: more inputs already stored are counted, not listed "
+                                       "(--verbose lists each)")
+                        continue
                 status.say(f"crosswire: skipped {outcome.line()}")
             said[0] = len(report.skipped)
             status.update(f"crosswire: {report.read} read, {report.added} added, "
@@ -127,6 +144,8 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         def note(outcome: Outcome) -> None:
             if outcome.status == "stored" and outcome.story is not None:
                 touched.add(outcome.story)
+                if verbose:
+                    status.say(f"crosswire: stored {outcome.line()}")
 
         given = items if language is None else _given_language(items, language)
         with storing(db, status, "every article stored so far is complete: run the same ingest again to add the rest"):
@@ -145,6 +164,8 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         status.clear()
         total = store.count()
         raised = _check_watches(store, touched)
+    if quiet and (report.added or report.duplicates) and not report.refused and not raised:
+        sys.exit(EXIT_OK)  # nothing to hear of: quiet means it
     say(f"crosswire: {report.summary()}; {db} holds {total} article(s)")
     for line in raised:
         say(line)
