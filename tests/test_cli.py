@@ -402,3 +402,19 @@ def test_exports_as_csv_and_json_lines(seeds: list[Path], tmp_path: Path) -> Non
     sentences = table(run("analyze", *HASH, "--format", "csv", seeds[0]).stdout)
     assert len(sentences) == sum(len(a["sentences"]) for a in analysed)
     assert sentences[0]["article_id"] == analysed[0]["id"] and sentences[0]["text"] == analysed[0]["sentences"][0]["text"]
+
+
+def test_shell_completion_as_the_readme_gives_it() -> None:
+    """The README's completion line works: bash gets its script, and completes commands and options."""
+    source = CliRunner().invoke(main, [], prog_name="crosswire", env={"_CROSSWIRE_COMPLETE": "bash_source"})
+    assert "_crosswire_completion" in source.output and "complete " in source.output
+    words = CliRunner().invoke(main, [], prog_name="crosswire",
+                               env={"_CROSSWIRE_COMPLETE": "bash_complete", "COMP_WORDS": "crosswire sto",
+                                    "COMP_CWORD": "1"})
+    assert words.output.split() == ["plain,stories", "plain,story"]
+    options = CliRunner().invoke(main, [], prog_name="crosswire",
+                                 env={"_CROSSWIRE_COMPLETE": "bash_complete", "COMP_WORDS": "crosswire stories --with",
+                                      "COMP_CWORD": "2"})
+    assert "plain,--with-lang" in options.output.split()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_CROSSWIRE_COMPLETE=bash_source crosswire)"' in readme
