@@ -102,3 +102,24 @@ def test_a_store_made_before_the_name_index_is_given_it(tmp_path: Path, seeds_di
         with Store(tmp_path / "new.db") as new:
             rows = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
             assert store.db.execute(rows).fetchall() == new.db.execute(rows).fetchall()
+
+
+def test_the_outlet_filter_by_name_or_site(tmp_path: Path, seeds_dir: Path, hash_pipeline: Pipeline) -> None:
+    """--outlet (and ?outlet=): a story with an article from that outlet, named as the list names
+    sources: the outlet given, else the site of its URL (any of the site's hosts)."""
+    found_stories = articles(seeds_dir)
+    found_stories["ru"].outlet = "  TASS "
+    found_stories["ar"].url = "https://www.aljazeera.net/news/2025/3/10/x"
+    found_stories["de"].url = "https://www.tagesschau.de/inland/y"
+    found_stories["de"].outlet = "ARD"
+    with Store(tmp_path / "o.db") as store:
+        ingest_articles(list(found_stories.values()), store, hash_pipeline)
+        langs = lambda **kw: [s.languages for s in list_stories(store, **kw)]  # noqa: E731
+        assert langs(outlet="tass") == [["ru"]]               # any case, spaces trimmed
+        assert langs(outlet="aljazeera.net") == [["ar"]]      # the site, www. or not
+        assert langs(outlet="www.aljazeera.net") == [["ar"]]
+        assert langs(outlet="tagesschau.de") == []            # an outlet named: its name, not its site
+        assert langs(outlet="ARD") == [["de"]]
+        assert langs(outlet="jazeera.net") == []              # a site is matched whole
+        assert count_stories(store, outlet="tass", text="Kavanaugh") == 1
+        assert count_stories(store, outlet="tass", text="Rutte") == 0

@@ -176,8 +176,10 @@ def document(version: str) -> dict[str, Any]:
             "/api/stories": {"get": {
                 "summary": "List and search stories, most recently active first",
                 "parameters": [
-                    _param("q", "query", "only stories with an article holding all these words (any case)",
-                           {"type": "string", "maxLength": 500}),
+                    _param("q", "query", "only stories with an article holding all these words (any case), or "
+                           "naming them in any script", {"type": "string", "maxLength": 500}),
+                    _param("outlet", "query", "only stories with an article from this outlet (its name, or a site "
+                           "such as lemonde.fr)", {"type": "string", "maxLength": 500}),
                     _param("lang", "query", "only stories with an article in this language", LANG),
                     _param("since", "query", "only stories active on or after this ISO date", {"type": "string"}),
                     _param("until", "query", "only stories begun on or before this ISO date", {"type": "string"}),

@@ -165,15 +165,16 @@ def make_routes(state: ServerState) -> list[Route]:
     def stories(request: Request) -> Response:
         query = Query(request)
         q, lang, reader_lang = query.text("q"), query.lang("lang"), query.lang("reader_lang")
+        outlet = query.text("outlet")
         since, until = query.date("since"), query.date("until", end=True)
         limit, offset = query.whole("limit", 50, 1, MAX_LIMIT), query.whole("offset", 0, 0, 10**9)
-        key = ("list", q, lang, since, until, reader_lang, limit, offset, state.version())
+        key = ("list", q, lang, outlet, since, until, reader_lang, limit, offset, state.version())
 
         def build() -> bytes:
             store = state.store()
             page = list_stories(store, language=lang, since=since, until=until, text=q, reader_lang=reader_lang,
-                                limit=limit, offset=offset)
-            total = count_stories(store, language=lang, since=since, until=until, text=q)
+                                limit=limit, offset=offset, outlet=outlet)
+            total = count_stories(store, language=lang, since=since, until=until, text=q, outlet=outlet)
             days = timelines(store, [s.id for s in page])
             return json_bytes({"stories": [{**s.to_dict(), "timeline": days.get(s.id, [])} for s in page],
                                "total": total, "offset": offset, "limit": limit})

@@ -31,6 +31,7 @@ class StoryFilter:
     begun_until: datetime | None = None       # first seen at or before
     words: tuple[str, ...] = ()               # casefolded: an article's title or text holds every one
     names: bool = True                        # ... or, for a word, names it in any script (store/names.py)
+    outlet: str | None = None                 # casefolded: a story with an article from it (outlet, or URL host)
 
 
 @dataclass(frozen=True)

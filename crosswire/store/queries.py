@@ -119,6 +119,14 @@ class StoryQueries:
             clauses.append(f"EXISTS (SELECT 1 FROM story_languages l WHERE l.story_id = s.id"
                            f" AND l.language IN ({marks(list(where.languages))}))")
             params.extend(where.languages)
+        if where.outlet:
+            # As story lists name an article's source (readers/labels.source_label): its outlet, else its
+            # URL's host; "lemonde.fr" is also www.lemonde.fr and any other of its hosts.
+            clauses.append("EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
+                           " WHERE m.story_id = s.id AND (lower(trim(a.outlet)) = ? OR ((a.outlet IS NULL OR"
+                           " trim(a.outlet) = '') AND (lower(a.url) LIKE ? OR lower(a.url) LIKE ?))))")
+            host = where.outlet.removeprefix("www.")
+            params.extend([where.outlet, f"%//{host}/%", f"%.{host}/%"])
         if where.words:
             clause = self._text_clause(list(where.words), params, where.names)
             if clause is None:

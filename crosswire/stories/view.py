@@ -93,17 +93,18 @@ def _iso(stamp: datetime) -> str:
 def list_stories(store: StoreProtocol, *, language: str | None = None, since: str | date | datetime | None = None,
                  until: str | date | datetime | None = None, text: str | None = None,
                  reader_lang: str | None = None, limit: int | None = None, offset: int = 0,
-                 across_scripts: bool = True) -> list[StorySummary]:
+                 across_scripts: bool = True, outlet: str | None = None) -> list[StorySummary]:
     """The stories of the store, most recently active first (then the biggest).
 
     ``language``: only stories with an article in that language. ``text``: only
     stories with an article whose title or text contains every word of it, in
     any case, or (``across_scripts``) names it in any script: "Kavanaugh" finds
-    an article that names «Кавано» (``store/names.py``). ``since``/``until``: only stories active on or after ``since``
+    an article that names «Кавано» (``store/names.py``). ``outlet``: only stories
+    with an article from that outlet (its name, or its site: "lemonde.fr"). ``since``/``until``: only stories active on or after ``since``
     (last seen) and begun on or before ``until`` (first seen). ``limit`` and
     ``offset`` page the list; only the articles of the stories on the page are read.
     """
-    chosen = store.story_page(_filter(store, language, since, until, text, across_scripts), limit, offset)
+    chosen = store.story_page(_filter(store, language, since, until, text, across_scripts, outlet), limit, offset)
     members = _members(store, chosen)
     heads = _headlines(store, [(sid, _headline_member(members[sid], reader_lang)) for sid in chosen])
     return [_summary(sid, members[sid], *heads[sid]) for sid in chosen]
@@ -111,18 +112,20 @@ def list_stories(store: StoreProtocol, *, language: str | None = None, since: st
 
 def count_stories(store: StoreProtocol, *, language: str | None = None, since: str | date | datetime | None = None,
                   until: str | date | datetime | None = None, text: str | None = None,
-                  across_scripts: bool = True) -> int:
+                  across_scripts: bool = True, outlet: str | None = None) -> int:
     """How many stories ``list_stories`` gives with these filters and no limit."""
-    return store.story_total(_filter(store, language, since, until, text, across_scripts))
+    return store.story_total(_filter(store, language, since, until, text, across_scripts, outlet))
 
 
 def _filter(store: StoreProtocol, language: str | None, since: str | date | datetime | None,
-            until: str | date | datetime | None, text: str | None, across_scripts: bool = True) -> StoryFilter:
+            until: str | date | datetime | None, text: str | None, across_scripts: bool = True,
+            outlet: str | None = None) -> StoryFilter:
     """The listing's options as the store's filter: a language names every stored code that means it."""
     wanted = language_key(language) if language else None
     codes = tuple(code for code in store.story_languages() if language_key(code) == wanted) if wanted else None
     return StoryFilter(languages=codes, active_since=parse_when(since), begun_until=parse_when(until, end=True),
-                       words=tuple((text or "").casefold().split()), names=across_scripts)
+                       words=tuple((text or "").casefold().split()), names=across_scripts,
+                       outlet=" ".join(outlet.split()).casefold() if outlet and outlet.strip() else None)
 
 
 def _members(store: StoreProtocol, story_ids: list[int]) -> dict[int, list[_Member]]:
