@@ -19,6 +19,7 @@ import pytest
 from conftest import find_seeds
 from server_support import ProcessServer, ThreadServer, request
 
+from crosswire.readers.ntrex import Ntrex
 from crosswire.server import ServeOptions
 from crosswire.store.sqlite import Store
 
@@ -356,3 +357,103 @@ def test_the_sources_view_lists_the_followed_feeds_and_their_errors(browser: "Br
     finally:
         context.close()
         server.stop()
+
+
+# --- a story of many articles, at a desktop's width and a phone's -----------------------------------
+
+# One NTREX document in 24 languages and 14 scripts, each language its own outlet, a day apart by twos.
+STORY_LANGS = ("eng", "deu", "fra", "spa", "ita", "por", "nld", "pol", "ces", "rus", "ukr", "bul", "arb", "fas",
+               "heb", "hin", "ben", "zho-CN", "jpn", "kor", "tur", "vie", "ind", "swe")
+SCRIPT_OF = {"ru": "Cyrillic", "uk": "Cyrillic", "bg": "Cyrillic", "ar": "Arabic", "fa": "Arabic", "he": "Hebrew",
+             "hi": "Devanagari", "bn": "Bengali", "zh": "Han", "ja": "Kana", "ko": "Hangul"}
+READABLE_PX = 200        # a column at 1,400 px at least this wide (~28 characters of Latin text a line)
+READABLE_NARROW_PX = 130  # and at 400 px
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory, browser: "Browser", ntrex_dir: Path) -> Iterator[tuple[ProcessServer, int]]:
+    ntrex = Ntrex(ntrex_dir)
+    doc = ntrex.split()[1][0]
+    rows = [{"id": a.id, "text": a.text, "source": f"ntrex-{lang}.example",
+             "published": f"2024-03-{1 + n // 12:02d}T08:{n:02d}:00Z"}
+            for n, lang in enumerate(STORY_LANGS) for a in ntrex.articles(lang, [doc])]
+    folder = tmp_path_factory.mktemp("big")
+    path = folder / "story.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    db = folder / "big.db"
+    done = subprocess.run([sys.executable, "-m", "crosswire", "ingest", "--db", str(db), str(path)],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    server = ProcessServer(db)
+    largest = max(request(server.port, "GET", "/api/stories?limit=500").json()["stories"], key=lambda s: s["size"])
+    assert largest["size"] >= 20, largest  # translations of one document: one story, or nearly
+    yield server, largest["id"]
+    server.stop()
+
+
+def open_story(browser: "Browser", server: ProcessServer, story: int, width: int) -> "Page":
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: page.errors.append(str(e)))  # type: ignore[attr-defined]
+    page.goto(f"{server.url}/#/story/{story}")
+    page.locator("table.facts tbody tr.fact").first.wait_for()
+    return page
+
+
+def column_widths(page: "Page") -> list[float]:
+    return page.locator("table.facts thead th.article-head").evaluate_all(
+        "hs => hs.map(h => h.getBoundingClientRect().width)")
+
+
+def on_screen(page: "Page", selector: str) -> bool:
+    """Whether the element is inside the viewport horizontally (not scrolled off to a side)."""
+    return page.locator(selector).first.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth + 1; }")
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_a_24_article_story_stays_readable(browser: "Browser", big: tuple[ProcessServer, int], width: int) -> None:
+    server, story = big
+    page = open_story(browser, server, story, width)
+    size = request(server.port, "GET", f"/api/stories/{story}").json()["articles"]
+    widths = column_widths(page)
+    least = READABLE_PX if width >= 1000 else READABLE_NARROW_PX
+    assert 2 <= len(widths) < len(size) and min(widths) >= least, widths  # a chosen few, each readable
+    assert page.evaluate("document.querySelector('.table-wrap').scrollWidth <= "
+                         "document.querySelector('.table-wrap').clientWidth + 1")  # nothing hidden sideways
+    shown = page.locator("table.facts thead th.article-head").evaluate_all("hs => hs.map(h => h.dataset.article)")
+    languages = {a["id"]: a["language"] for a in size}
+    # The most different first: no script twice while one is left (Latin, Cyrillic, Arabic, Han ...).
+    assert len({SCRIPT_OF.get(languages[a].split("-")[0], "Latin") for a in shown}) == len(shown), shown
+
+    # Every other article is one click away, and comes in as a column.
+    chooser = page.locator("details.column-chooser")
+    assert chooser.locator("input[type=checkbox]").count() == len(size)
+    if not chooser.evaluate("d => d.open"):
+        chooser.locator("summary").click()
+    added = chooser.locator("input[type=checkbox]:not(:checked)").first.get_attribute("data-article")
+    chooser.locator(f"input[data-article='{added}']").check()
+    page.locator(f"th.article-head[data-article='{added}']").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"story_24_{width}px.png"), full_page=True)
+    assert page.errors == []
+    page.context.close()
+
+
+def test_the_rutte_ishiba_story_on_a_phone(browser: "Browser", served: ProcessServer) -> None:
+    """At 400 px both articles sit side by side, each readable, and the Arabic one is on screen,
+    right to left, with nothing hidden sideways."""
+    story = story_of(served, "Ishiba", NB)
+    page = open_story(browser, served, story, 400)
+    widths = column_widths(page)
+    assert len(widths) == 2 and min(widths) >= READABLE_NARROW_PX, widths
+    head = f"th.article-head[data-article='{AR}']"
+    assert on_screen(page, head) and on_screen(page, f"td.cell[data-article='{AR}']")
+    assert page.locator(head).evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert page.evaluate("document.querySelector('.table-wrap').scrollWidth <= "
+                         "document.querySelector('.table-wrap').clientWidth + 1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "rutte_ishiba_400px.png"), full_page=True)
+    assert page.errors == []
+    page.context.close()

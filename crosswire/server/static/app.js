@@ -243,9 +243,105 @@ async function showStory(id) {
       el("span", { class: "langs" }, [...new Set(data.articles.map((a) => a.language).filter(Boolean))].map(langChip)), " · ",
       el("span", { dir: "auto" }, columns.map((c) => outletOf(articles.get(c))).join(", "))),
     summarySection(report, articles),
-    factsSection(report, columns, articles),
+    sideBySide(report, columns, articles),
     quotesSection(report, articles)));
 }
+
+// --- which articles sit side by side ------------------------------------------------------------
+
+// A column narrower than this is one word a line (a 24-article story once gave 24 columns of ~50 px).
+const MIN_COLUMN_PX = 220;
+const NARROW_MIN_COLUMN_PX = 140;  // on a phone: two columns (~18 characters a line) still fit in 400 px
+const NARROW_PX = 700;
+
+// How many article columns fit a table this wide, each at least a readable width.
+function columnsThatFit(width) {
+  const narrow = width < NARROW_PX;
+  const factColumn = narrow ? 80 : 120;
+  return Math.max(1, Math.floor((width - factColumn) / (narrow ? NARROW_MIN_COLUMN_PX : MIN_COLUMN_PX)));
+}
+
+// The writing system of an article's text (its first letter's): five Latin-script languages side by
+// side show less of how a story is told around the world than Latin, Arabic, Cyrillic and Han.
+const SCRIPTS = ["Latin", "Cyrillic", "Arabic", "Hebrew", "Greek", "Han", "Hiragana", "Katakana", "Hangul",
+  "Devanagari", "Bengali", "Thai", "Georgian", "Armenian", "Ethiopic", "Tamil", "Telugu", "Gujarati", "Gurmukhi",
+  "Kannada", "Malayalam", "Sinhala", "Khmer", "Myanmar", "Tibetan", "Lao", "Thaana"].map((name) => [name, new RegExp(`\\p{Script=${name}}`, "u")]);
+
+function scriptOf(article) {
+  const text = ((article.sentences || []).find((s) => !s.furniture) || {}).text || article.title || "";
+  for (const ch of text) {
+    if (!/\p{L}/u.test(ch)) continue;
+    const found = SCRIPTS.find(([, re]) => re.test(ch));
+    return found ? (found[0] === "Hiragana" || found[0] === "Katakana" ? "Kana" : found[0]) : "other";
+  }
+  return "none";
+}
+
+// The pivot (the fullest account), then, one at a time, the article that differs most from those
+// already shown: a script not shown yet counts most, then a language, then an outlet; ties go to the
+// report's order. Returned in the report's order, so columns keep their places as the choice changes.
+function defaultColumns(columns, articles, pivot, count) {
+  const first = columns.includes(pivot) ? pivot : columns[0];
+  const chosen = new Set();
+  const scripts = new Set(), langs = new Set(), outlets = new Set();
+  const take = (id) => {
+    const a = articles.get(id);
+    chosen.add(id);
+    scripts.add(scriptOf(a));
+    langs.add(primary(a.language || "und"));
+    outlets.add(outletOf(a));
+  };
+  take(first);
+  while (chosen.size < Math.min(count, columns.length)) {
+    let best = null, bestScore = -1;
+    for (const id of columns) {
+      if (chosen.has(id)) continue;
+      const a = articles.get(id);
+      const score = (scripts.has(scriptOf(a)) ? 0 : 4) + (langs.has(primary(a.language || "und")) ? 0 : 2)
+        + (outlets.has(outletOf(a)) ? 0 : 1);
+      if (score > bestScore) { best = id; bestScore = score; }
+    }
+    take(best);
+  }
+  return columns.filter((id) => chosen.has(id));
+}
+
+function articleLabel(a) {
+  return [outletOf(a), a.language || "?", a.published ? day(a.published) : null].filter(Boolean).join(" · ");
+}
+
+// The facts table for the articles chosen, and the list that chooses them: every article of the
+// story is one click away (a checkbox), whatever fits on the screen at first.
+function sideBySide(report, columns, articles) {
+  const width = Math.min(window.innerWidth, document.documentElement.clientWidth || window.innerWidth) - 24;
+  const fit = columnsThatFit(width);
+  let shown = defaultColumns(columns, articles, report.pivot, fit);
+  const holder = el("section", { class: "comparison" });
+  let open = columns.length > shown.length && columns.length <= 12;  // a long list starts folded
+  const draw = () => {
+    const chooser = el("details", { class: "column-chooser", open: open ? "" : null },
+      el("summary", {}, `Showing ${shown.length} of ${plural(columns.length, "article", "articles")}`,
+        columns.length > shown.length ? ": choose which (each one click away)" : ": choose which"),
+      el("ul", {}, columns.map((id) => {
+        const a = articles.get(id);
+        const box = el("input", { type: "checkbox", value: id, "data-article": id });
+        box.checked = shown.includes(id);
+        box.addEventListener("change", () => {
+          const next = columns.filter((c) => (c === id ? box.checked : shown.includes(c)));
+          if (!next.length) { box.checked = true; return; }  // at least one article stays
+          shown = next;
+          draw();
+        });
+        return el("li", {}, el("label", { dir: "auto" }, box, " ", articleLabel(a),
+          id === report.pivot ? el("span", { class: "pivot" }, " (pivot)") : null));
+      })));
+    chooser.addEventListener("toggle", () => { open = chooser.open; });  // kept as the reader left it
+    holder.replaceChildren(el("h2", {}, "Side by side"), chooser, ...factsParts(report, shown, articles, fit).filter(Boolean));
+  };
+  draw();
+  return holder;
+}
+
 
 // Names an article as the story list names its sources (storyview.source_label): the outlet, else
 // the host of its URL, else the name of the file it was read from, else its own id. An article sent
@@ -293,7 +389,7 @@ function summarySection(report, articles) {
   return el("section", { class: "summary" }, el("h2", {}, "In short"), el("ul", {}, items));
 }
 
-function factsSection(report, columns, articles) {
+function factsParts(report, columns, articles, fit) {
   const sentence = new Map();
   for (const a of articles.values()) for (const s of a.sentences) sentence.set(`${a.id}\u0000${s.id}`, s);
   const entitiesOf = (articleId) => (report.entities || []).filter((e) => e.mentions && e.mentions[articleId]);
@@ -308,7 +404,10 @@ function factsSection(report, columns, articles) {
           id === report.pivot ? el("span", { class: "pivot", title: "the other articles are aligned to this one" }, " pivot") : null),
         el("div", { class: "entities" }, entitiesOf(id).map((e) => entityChip(e, id))));
     }));
-  const rows = report.facts.map((fact) => {
+  // A fact none of the articles shown reports would be a row of dashes: it is counted instead.
+  const visible = report.facts.filter((fact) => columns.some((c) => (fact.cells[c] || []).length));
+  const hidden = report.facts.length - visible.length;
+  const rows = visible.map((fact) => {
     const shared = fact.kind === "shared" || (fact.kind !== "single" && fact.sources > 1);
     const kind = shared ? "shared" : "single";
     const only = shared ? null : columns.find((c) => fact.cells[c] && fact.cells[c].length);
@@ -337,12 +436,16 @@ function factsSection(report, columns, articles) {
       });
       return button;
     }));
-  return el("section", { class: "comparison" },
-    el("h2", {}, "Side by side"),
+  const table = el("table", { class: "facts", "data-show": "all", "data-columns": columns.length }, el("thead", {}, headRow), el("tbody", {}, rows));
+  table.style.setProperty("--columns", String(columns.length));  // its least width: each column readable
+  const scrolls = columns.length > fit;
+  return [
     el("p", { class: "legend" }, el("span", { class: "badge shared" }, "shared"), " facts reported by more than one article, ",
-      el("span", { class: "badge single" }, "only …"), " facts one article alone reports."),
+      el("span", { class: "badge single" }, "only …"), " facts one article alone reports.",
+      hidden ? ` ${plural(hidden, "fact", "facts")} only in articles not shown.` : ""),
     filter,
-    el("div", { class: "table-wrap" }, el("table", { class: "facts", "data-show": "all" }, el("thead", {}, headRow), el("tbody", {}, rows))));
+    scrolls ? el("p", { class: "scroll-cue", dir: "ltr" }, "More columns than fit: scroll the table sideways →") : null,
+    el("div", { class: `table-wrap${scrolls ? " scrolls" : ""}` }, table)];
 }
 
 function entityChip(entity, articleId) {
