@@ -114,6 +114,7 @@ def test_the_rutte_ishiba_story_is_listed_with_both_languages(page: "Page", serv
     assert item.locator(".lang-chip").all_text_contents() == ["ar", "nb"]
     assert item.locator(".size").text_content() == "2 articles"
     assert item.locator("svg.timeline rect.bar").count() >= 1
+    assert item.locator("svg.timeline text.tick").count() >= 2  # its first day, and the busiest day's count
     assert page.locator("li.story").count() == request(served.port, "GET", "/api/stories").json()["total"]
     assert all(url.startswith(served.url) for url in page.requested), page.requested  # nothing from elsewhere
     assert page.errors == []
@@ -426,6 +427,16 @@ def test_a_24_article_story_stays_readable(browser: "Browser", big: tuple[Proces
     languages = {a["id"]: a["language"] for a in size}
     # The most different first: no script twice while one is left (Latin, Cyrillic, Arabic, Han ...).
     assert len({SCRIPT_OF.get(languages[a].split("-")[0], "Latin") for a in shown}) == len(shown), shown
+
+    # Coverage over time: a row per language, a dot per article, a time axis with dates.
+    chart = page.locator("svg.coverage-chart")
+    assert chart.is_visible() and on_screen(page, "svg.coverage-chart")
+    assert chart.locator("circle.article-dot").count() == len(size)
+    assert sorted(chart.locator("g.y-axis text.lang").all_text_contents()) == sorted(
+        {languages[a["id"]].split("-")[0] for a in size})
+    ticks = chart.locator("g.x-axis text.tick").all_text_contents()
+    assert len(ticks) == 5 and ticks[0] == "03-01 08:00" and ticks[-1].startswith("03-02 "), ticks  # a span of hours
+    assert chart.locator("g.x-axis line.axis").count() == 1
 
     # Every other article is one click away, and comes in as a column.
     chooser = page.locator("details.column-chooser")

@@ -199,7 +199,8 @@ function langChip(code) {
 
 // Articles per day over the story's span, as small bars (an SVG made with DOM calls).
 function timeline(days) {
-  const width = 120, height = 22;
+  // A bar per day, the first and last day written under them, the busiest day's count above.
+  const width = 132, bars = 22, height = 36;
   const graphic = svgEl("svg", { class: "timeline", width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
   if (!days.length) return graphic;
   const most = Math.max(...days.map((d) => d.count));
@@ -208,12 +209,74 @@ function timeline(days) {
   graphic.setAttribute("aria-label", `coverage by day: ${label}`);
   graphic.append(svgEl("title", {}));
   graphic.firstChild.textContent = label;
+  const top = height - bars - 12;
   days.forEach((d, i) => {
-    const h = d.count ? Math.max(2, Math.round((d.count / most) * (height - 2))) : 0;
-    graphic.append(svgEl("rect", { class: "bar", x: (i * slot + 0.5).toFixed(1), y: height - h, width: Math.max(1, slot - 1).toFixed(1), height: h }));
+    const h = d.count ? Math.max(2, Math.round((d.count / most) * (bars - 2))) : 0;
+    graphic.append(svgEl("rect", { class: "bar", x: (i * slot + 0.5).toFixed(1), y: top + bars - h, width: Math.max(1, slot - 1).toFixed(1), height: h }));
   });
-  graphic.append(svgEl("line", { class: "axis", x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5 }));
+  graphic.append(svgEl("line", { class: "axis", x1: 0, y1: top + bars - 0.5, x2: width, y2: top + bars - 0.5 }));
+  const text = (x, y, anchor, value, cls) => {
+    const t = svgEl("text", { class: cls, x, y, "text-anchor": anchor });
+    t.textContent = value;
+    graphic.append(t);
+  };
+  const short = (d) => d.slice(5);  // MM-DD: the year is the list's
+  text(0, height - 1, "start", short(days[0].day), "tick");
+  if (days.length > 1) text(width, height - 1, "end", short(days[days.length - 1].day), "tick");
+  text(0, top + 1, "start", `max ${most}/day`, "tick most");
   return graphic;
+}
+
+// --- coverage over time, by language, on a story's page -----------------------------------------
+
+// One row per language (in the order they took the story up), a dot per dated article at its time,
+// the time axis under them with dates; drawn here, as SVG, from the story's own articles.
+function coverageSection(articlesList) {
+  const dated = articlesList.map((a) => ({ a, t: a.published ? Date.parse(a.published) : NaN })).filter((d) => !Number.isNaN(d.t));
+  if (dated.length < 2) return el("section", { class: "coverage" });
+  dated.sort((x, y) => x.t - y.t);
+  const langs = [...new Set(dated.map((d) => primary(d.a.language || "und")))];
+  const rowH = 18, left = 48, right = 16, top = 8, axisH = 30;
+  const width = 900, height = top + langs.length * rowH + axisH;
+  const t0 = dated[0].t, t1 = dated[dated.length - 1].t, span = Math.max(1, t1 - t0);
+  const x = (t) => left + ((t - t0) / span) * (width - left - right);
+  const chart = svgEl("svg", { class: "coverage-chart", viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": `coverage over time by language: ${dated.length} dated articles in ${plural(langs.length, "language", "languages")}` });
+  const yAxis = svgEl("g", { class: "y-axis" });
+  langs.forEach((code, i) => {
+    const y = top + i * rowH + rowH / 2;
+    yAxis.append(svgEl("line", { class: "row", x1: left, y1: y, x2: width - right, y2: y }));
+    const t = svgEl("text", { class: "lang", x: left - 6, y: y + 4, "text-anchor": "end" });
+    t.textContent = code;
+    yAxis.append(t);
+  });
+  chart.append(yAxis);
+  const base = top + langs.length * rowH + 4;
+  const xAxis = svgEl("g", { class: "x-axis" });
+  xAxis.append(svgEl("line", { class: "axis", x1: left, y1: base, x2: width - right, y2: base }));
+  const ticks = 5;
+  const sameDay = span < 2 * 86400000;
+  for (let k = 0; k < ticks; k++) {
+    const t = t0 + (span * k) / (ticks - 1);
+    const iso = new Date(t).toISOString();
+    xAxis.append(svgEl("line", { class: "tick", x1: x(t), y1: base, x2: x(t), y2: base + 4 }));
+    const label = svgEl("text", { class: "tick", x: x(t), y: base + 16, "text-anchor": k === 0 ? "start" : k === ticks - 1 ? "end" : "middle" });
+    label.textContent = sameDay ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
+    xAxis.append(label);
+  }
+  chart.append(xAxis);
+  for (const { a, t } of dated) {
+    const row = langs.indexOf(primary(a.language || "und"));
+    const dot = svgEl("circle", { class: "article-dot", cx: x(t).toFixed(1), cy: top + row * rowH + rowH / 2, r: 5, "data-article": a.id });
+    dot.append(svgEl("title", {}));
+    dot.firstChild.textContent = `${outletOf(a)} · ${a.language || "?"} · ${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    chart.append(dot);
+  }
+  const undated = articlesList.length - dated.length;
+  return el("section", { class: "coverage" }, el("h2", {}, "Coverage over time"),
+    el("p", { class: "meta" }, `${plural(dated.length, "article", "articles")} by language and time of publication (UTC)`,
+      undated ? `; ${undated} without a date` : ""),
+    el("div", { class: "chart-wrap" }, chart));
 }
 
 // --- one story -------------------------------------------------------------------------------
@@ -243,6 +306,7 @@ async function showStory(id) {
       el("span", { class: "langs" }, [...new Set(data.articles.map((a) => a.language).filter(Boolean))].map(langChip)), " · ",
       el("span", { dir: "auto" }, columns.map((c) => outletOf(articles.get(c))).join(", "))),
     summarySection(report, articles),
+    coverageSection(data.articles),
     sideBySide(report, columns, articles),
     quotesSection(report, articles)));
 }
