@@ -468,3 +468,17 @@ def test_the_rutte_ishiba_story_on_a_phone(browser: "Browser", served: ProcessSe
     page.screenshot(path=str(ARTIFACTS / "rutte_ishiba_400px.png"), full_page=True)
     assert page.errors == []
     page.context.close()
+
+
+def test_an_entity_chip_leads_to_every_story_naming_it(page: "Page", served: ProcessServer) -> None:
+    """From Rutte's chip on the story page to his page: the stories naming him, in any script."""
+    story = story_of(served, "Ishiba", NB)
+    page.goto(f"{served.url}/#/story/{story}")
+    page.locator("table.facts tbody tr.fact").first.wait_for()
+    chip = page.locator(f"th.article-head[data-article='{AR}'] .entity-chip", has=page.locator("button", has_text="Rutte"))
+    chip.locator("a.entity-link").first.click()
+    page.locator("h1.entity-heading").wait_for()
+    assert "Rutte" in page.locator("h1.entity-heading").text_content()
+    listed = page.locator("li.story").evaluate_all("items => items.map(i => Number(i.dataset.story))")
+    assert story in listed
+    assert page.errors == []

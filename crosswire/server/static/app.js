@@ -144,6 +144,8 @@ function route() {
   markView(path === "/watches" ? "watches" : path === "/sources" ? "sources" : "stories");
   if (story) {
     showStory(story[1]);
+  } else if (path === "/entity" && params.get("name")) {
+    showList(params.get("name"), true);
   } else if (path === "/watches") {
     showWatches();
   } else if (path === "/sources") {
@@ -156,7 +158,9 @@ function route() {
 
 // --- the story list --------------------------------------------------------------------------
 
-async function showList(q) {
+// The story list; with ``entity``, the stories naming one person, organisation or place, in any
+// script: the search finds a name as written or by its romanised sound (Mark Rutte = مارك روتي).
+async function showList(q, entity = false) {
   const mine = ++renderCount;
   const query = new URLSearchParams({ reader_lang: readerLang, limit: "200" });
   if (q) query.set("q", q);
@@ -170,9 +174,10 @@ async function showList(q) {
   if (mine !== renderCount) return;
   data.stories.forEach((s) => s.languages.forEach((code) => knownLangs.add(primary(code))));
   fillLanguageSelect();
-  document.title = "crosswire: stories";
-  const heading = el("h1", {}, q ? `Stories matching “${q}”` : "Stories");
-  const count = el("p", { class: "count" }, plural(data.total, "story", "stories"));
+  document.title = entity ? `crosswire: ${q}` : "crosswire: stories";
+  const heading = el("h1", { class: entity ? "entity-heading" : null }, entity ? `Stories naming “${q}”` : q ? `Stories matching “${q}”` : "Stories");
+  const count = el("p", { class: "count" }, plural(data.total, "story", "stories"),
+    entity ? " · in any script: as written, or by the sound of its name (Mark Rutte = مارك روتي)" : "");
   if (!data.stories.length) {
     show(heading, count, el("p", { class: "empty" }, q ? "No story matches." : "No stories yet: add articles with crosswire ingest or POST /api/articles."));
     return;
@@ -517,7 +522,10 @@ function entityChip(entity, articleId) {
   const chip = el("button", { type: "button", class: `chip entity kind-${String(entity.kind || "MISC").replace(/[^A-Z]/g, "")}`,
     "data-entity": entity.id, title: `${entity.kind || ""}: ${mentions.join(", ")}`, dir: "auto" }, entity.name);
   chip.addEventListener("click", () => highlightEntity(entity, chip));
-  return chip;
+  // Every story naming it, whatever the script: the entity's page.
+  const link = el("a", { class: "entity-link", href: `#/entity?${new URLSearchParams({ name: entity.name })}`,
+    title: `every story naming ${entity.name}`, "aria-label": `every story naming ${entity.name}` }, "↗");
+  return el("span", { class: "entity-chip" }, chip, link);
 }
 
 // Mark the cells that mention the entity (by any of its names); a second click clears.
