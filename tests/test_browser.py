@@ -452,20 +452,22 @@ def test_a_24_article_story_stays_readable(browser: "Browser", big: tuple[Proces
     page.context.close()
 
 
-def test_the_rutte_ishiba_story_on_a_phone(browser: "Browser", served: ProcessServer) -> None:
-    """At 400 px both articles sit side by side, each readable, and the Arabic one is on screen,
-    right to left, with nothing hidden sideways."""
+@pytest.mark.parametrize("width", [1400, 400])
+def test_the_rutte_ishiba_story_at_a_desktops_width_and_on_a_phone(browser: "Browser", served: ProcessServer,
+                                                                   width: int) -> None:
+    """At 1,400 and at 400 px both articles sit side by side, each readable, and the Arabic one is on
+    screen, right to left, with nothing hidden sideways."""
     story = story_of(served, "Ishiba", NB)
-    page = open_story(browser, served, story, 400)
+    page = open_story(browser, served, story, width)
     widths = column_widths(page)
-    assert len(widths) == 2 and min(widths) >= READABLE_NARROW_PX, widths
+    assert len(widths) == 2 and min(widths) >= (READABLE_PX if width >= 1000 else READABLE_NARROW_PX), widths
     head = f"th.article-head[data-article='{AR}']"
     assert on_screen(page, head) and on_screen(page, f"td.cell[data-article='{AR}']")
     assert page.locator(head).evaluate("el => getComputedStyle(el).direction") == "rtl"
     assert page.evaluate("document.querySelector('.table-wrap').scrollWidth <= "
                          "document.querySelector('.table-wrap').clientWidth + 1")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "rutte_ishiba_400px.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"rutte_ishiba_{width}px.png"), full_page=True)
     assert page.errors == []
     page.context.close()
 
@@ -481,4 +483,28 @@ def test_an_entity_chip_leads_to_every_story_naming_it(page: "Page", served: Pro
     assert "Rutte" in page.locator("h1.entity-heading").text_content()
     listed = page.locator("li.story").evaluate_all("items => items.map(i => Number(i.dataset.story))")
     assert story in listed
+    assert page.errors == []
+
+
+def test_the_story_list_filters_by_language_outlet_and_date(page: "Page", served: ProcessServer) -> None:
+    page.goto(f"{served.url}/")
+    page.locator("li.story").first.wait_for()
+    form = page.locator("form.filters")
+    form.locator("select[name=lang]").select_option("ar")
+    form.get_by_role("button", name="Filter").click()
+    page.wait_for_function("location.hash.includes('lang=ar')")
+    page.locator("li.story").first.wait_for()
+    want = request(served.port, "GET", "/api/stories?lang=ar").json()["total"]
+    assert page.locator("li.story").count() == want >= 2
+    assert page.locator("li.story").evaluate_all("items => items.every(i => [...i.querySelectorAll('.lang-chip')]"
+                                                 ".some(c => c.dataset.lang === 'ar'))")
+
+    page.goto(f"{served.url}/#/?{'outlet=Harbour%20%3Cb%3EGazette%3C%2Fb%3E'}")
+    page.locator("li.story").first.wait_for()
+    assert page.locator("li.story").count() == 1 and "Harbour vote" in page.locator("li.story .headline").text_content()
+    assert page.locator("form.filters input[name=outlet]").input_value() == "Harbour <b>Gazette</b>"
+
+    page.goto(f"{served.url}/#/?since=2999-01-01")
+    page.locator("p.empty").wait_for()
+    assert page.locator("li.story").count() == 0 and "No story matches" in page.locator("p.empty").text_content()
     assert page.errors == []

@@ -95,7 +95,7 @@ async function api(path) {
 
 function show(...nodes) {
   const main = document.getElementById("main");
-  main.replaceChildren(...nodes);
+  main.replaceChildren(...nodes.filter((node) => node !== null && node !== undefined));
 }
 
 function showError(message) {
@@ -145,14 +145,14 @@ function route() {
   if (story) {
     showStory(story[1]);
   } else if (path === "/entity" && params.get("name")) {
-    showList(params.get("name"), true);
+    showList(new URLSearchParams({ q: params.get("name") }), true);
   } else if (path === "/watches") {
     showWatches();
   } else if (path === "/sources") {
     showSources();
   } else {
     document.getElementById("q").value = params.get("q") || "";
-    showList(params.get("q") || "");
+    showList(params);
   }
 }
 
@@ -160,10 +160,14 @@ function route() {
 
 // The story list; with ``entity``, the stories naming one person, organisation or place, in any
 // script: the search finds a name as written or by its romanised sound (Mark Rutte = مارك روتي).
-async function showList(q, entity = false) {
+const FILTERS = ["lang", "outlet", "since", "until"];  // the list's filters, kept in the address like q
+
+async function showList(params, entity = false) {
   const mine = ++renderCount;
+  const q = params.get("q") || "";
   const query = new URLSearchParams({ reader_lang: readerLang, limit: "200" });
   if (q) query.set("q", q);
+  if (!entity) for (const name of FILTERS) if (params.get(name)) query.set(name, params.get(name));
   let data;
   try {
     data = await api(`/api/stories?${query}`);
@@ -178,11 +182,43 @@ async function showList(q, entity = false) {
   const heading = el("h1", { class: entity ? "entity-heading" : null }, entity ? `Stories naming “${q}”` : q ? `Stories matching “${q}”` : "Stories");
   const count = el("p", { class: "count" }, plural(data.total, "story", "stories"),
     entity ? " · in any script: as written, or by the sound of its name (Mark Rutte = مارك روتي)" : "");
+  const filters = entity ? null : filterForm(params);
+  const filtered = FILTERS.some((name) => params.get(name));
   if (!data.stories.length) {
-    show(heading, count, el("p", { class: "empty" }, q ? "No story matches." : "No stories yet: add articles with crosswire ingest or POST /api/articles."));
+    show(heading, filters, count, el("p", { class: "empty" }, q || filtered ? "No story matches." : "No stories yet: add articles with crosswire ingest or POST /api/articles."));
     return;
   }
-  show(heading, count, el("ol", { class: "story-list" }, data.stories.map(storyItem)));
+  show(heading, filters, count, el("ol", { class: "story-list" }, data.stories.map(storyItem)));
+}
+
+// Language, outlet and dates: each a filter of GET /api/stories, kept in the page's address.
+function filterForm(params) {
+  const lang = el("select", { name: "lang", "aria-label": "Language" }, el("option", { value: "" }, "any language"),
+    [...knownLangs].sort().map((code) => el("option", { value: code }, `${langName(code)} (${code})`)));
+  lang.value = params.get("lang") || "";
+  const input = (name, type, label) => {
+    const box = el("input", { name, type, "aria-label": label, placeholder: label, maxlength: "200" });
+    box.value = params.get(name) || "";
+    return box;
+  };
+  const form = el("form", { class: "filters", role: "search", "aria-label": "Filter stories" },
+    el("label", {}, "Language ", lang),
+    el("label", {}, "Outlet ", input("outlet", "text", "outlet or site")),
+    el("label", {}, "From ", input("since", "date", "from")),
+    el("label", {}, "To ", input("until", "date", "to")),
+    el("button", { type: "submit" }, "Filter"),
+    el("a", { href: params.get("q") ? `#/?${new URLSearchParams({ q: params.get("q") })}` : "#/", class: "clear" }, "clear"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    if (params.get("q")) next.set("q", params.get("q"));
+    for (const name of FILTERS) {
+      const value = form.elements[name].value.trim();
+      if (value) next.set(name, value);
+    }
+    location.hash = `#/?${next}`;
+  });
+  return form;
 }
 
 function storyItem(story) {
