@@ -87,9 +87,10 @@ def test_ingest_the_seeds_and_the_ntrex_sample(tmp_path: Path, seeds: list[Path]
     assert result.exit_code == EXIT_OK, result.stderr
     assert result.stdout == ""
     lines = stderr_lines(result.stderr)
-    assert len(lines) == 1 and "\r" not in result.stderr  # not a terminal: no status line, only the summary
-    assert lines[0].startswith(f"crosswire: {2 + SAMPLE_DOCS} read, {2 + SAMPLE_DOCS} added")
-    assert "0 already stored, 0 failed" in lines[0]
+    # Not a terminal: no redrawn status line; plain progress lines (a total, the time left), then the summary.
+    assert "\r" not in result.stderr and all(f"/{2 + SAMPLE_DOCS} (" in line for line in lines[:-1]) and len(lines) <= 3
+    assert lines[-1].startswith(f"crosswire: {2 + SAMPLE_DOCS} read, {2 + SAMPLE_DOCS} added")
+    assert "0 already stored, 0 failed" in lines[-1]
     assert count(db) == 2 + SAMPLE_DOCS
     assert count(db, "SELECT count(*) FROM articles WHERE story_id IS NULL") == 0
     assert count(db, "SELECT count(DISTINCT embedder) FROM articles") == 1
@@ -193,7 +194,7 @@ def test_a_status_line_only_on_a_terminal(tmp_path: Path, seeds: list[Path]) -> 
         os.close(leader)
     shown = b"".join(chunks).decode("utf-8")
     assert proc.returncode == EXIT_OK
-    assert "\r" in shown and "0 failed ...\x1b[K" in shown
+    assert "\r" in shown and "0 failed\x1b[K" in shown and f"/{2 + SAMPLE_DOCS} (" in shown  # redrawn, with a total
     assert shown.rstrip().splitlines()[-1].endswith(f"tty.db holds {2 + SAMPLE_DOCS} article(s)")
 
 
@@ -512,3 +513,20 @@ def test_quiet_and_verbose_and_a_rerun_that_does_not_list_every_article(tmp_path
     bad.write_text('{"id": "x"}\n', encoding="utf-8")  # no text: a failure is said even when quiet
     failed = run("ingest", *HASH, "--db", db, "--quiet", bad)
     assert failed.exit_code == EXIT_NOTHING and any("bad.jsonl" in line for line in stderr_lines(failed.stderr))
+
+
+def test_progress_has_a_total_and_the_time_left_also_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from crosswire.cli.common import StatusLine
+
+    line = StatusLine(live=False)  # stderr is a pipe: plain lines, at most one each LOG_EVERY seconds
+    line.progress(10, 40, 5.0, "10 added")
+    line.progress(20, 40, 10.0, "20 added")  # within the interval: not printed
+    assert capsys.readouterr().err.splitlines() == ["crosswire: 10/40 (25%) done, 2.0/s, about 15 s left; 10 added"]
+    line.logged_at = (line.logged_at or 0) - StatusLine.LOG_EVERY
+    line.progress(30, None, 12.0, "30 added")  # no total (standard input): no share, no time left
+    assert capsys.readouterr().err.splitlines() == ["crosswire: 30 done, 2.5/s; 30 added"]
+    StatusLine(quiet=True).progress(1, 2, 1.0, "x")
+    assert capsys.readouterr().err == ""
+
+    result = run("ingest", *HASH, "--db", tmp_path / "s.db", SAMPLE)  # through the CLI, stderr not a terminal
+    assert f"crosswire: {SAMPLE_DOCS}/{SAMPLE_DOCS} (100%) done" in result.stderr

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
@@ -277,11 +278,34 @@ def open_store(db: str, *, create: bool) -> Iterator[Store]:
 
 
 class StatusLine:
-    """One status line on stderr, redrawn in place; only on a terminal, so pipes and logs stay clean."""
+    """One status line on stderr, redrawn in place on a terminal. In a pipe or a log, where a redrawn
+    line would be a smear of carriage returns, ``progress`` prints a plain line now and then instead."""
 
-    def __init__(self, live: bool | None = None) -> None:
-        self.live = sys.stderr.isatty() if live is None else live  # False: never drawn (--quiet)
+    LOG_EVERY = 30.0  # seconds between progress lines when stderr is no terminal
+
+    def __init__(self, live: bool | None = None, quiet: bool = False) -> None:
+        self.live = (sys.stderr.isatty() if live is None else live) and not quiet
+        self.quiet = quiet
         self.drawn = False
+        self.logged_at: float | None = None
+
+    def progress(self, done: int, total: int | None, seconds: float, detail: str) -> None:
+        """``done`` of ``total`` inputs (None: not known), the rate and the time left, and ``detail``."""
+        if self.quiet:
+            return
+        rate = done / seconds if seconds > 0 else 0.0
+        head = f"crosswire: {done:,}" + (f"/{total:,} ({100 * done // max(total, 1)}%)" if total else "") + " done"
+        left = ""
+        if total and rate > 0 and done < total:
+            left = f", about {_duration((total - done) / rate)} left"
+        line = f"{head}, {rate:.1f}/s{left}; {detail}"
+        if self.live:
+            self.update(line)
+            return
+        now = time.monotonic()
+        if self.logged_at is None or now - self.logged_at >= self.LOG_EVERY:
+            self.logged_at = now
+            say(line)
 
     def update(self, text: str) -> None:
         if self.live:
@@ -298,6 +322,16 @@ class StatusLine:
         """A line that must stay (a skipped input): printed above the status line."""
         self.clear()
         say(line)
+
+
+def _duration(seconds: float) -> str:
+    """"40 s", "12 min", "3 h 05 min": how long, as a person says it."""
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 def embedder_for_store(store: Store, db: str, given: Embedder | None) -> Embedder:

@@ -60,6 +60,16 @@ def _besides_the_store(paths: Iterable[str], store: Store, limits: Limits) -> It
     yield from iter_articles(rest, limits)
 
 
+def _count_inputs(paths: Iterable[str], store: Store, limits: Limits) -> int | None:
+    """How many inputs the paths hold, for the progress line's total and time left; None when one is
+    standard input (read once). Reading is milliseconds an article where analysing is a good part
+    of a second, so reading everything twice costs little."""
+    paths = list(paths)
+    if "-" in paths:
+        return None
+    return sum(1 for _ in _besides_the_store(paths, store, limits))
+
+
 def _stat(path: Path) -> os.stat_result | None:
     try:
         return path.stat()
@@ -118,7 +128,8 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
     with engine_session(engine, address, workers), open_store(db, create=True) as store:
         model = embedder_for_store(store, db, model)
         pipeline = default_pipeline(model, bounds)
-        status = StatusLine(live=False if quiet else None)
+        status = StatusLine(quiet=quiet)
+        total = None if quiet else _count_inputs(paths, store, bounds)
         said = [0, 0]  # skipped inputs already printed; inputs already stored seen
 
         def tell(report: IngestReport) -> None:
@@ -134,8 +145,9 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
                         continue
                 status.say(f"crosswire: skipped {outcome.line()}")
             said[0] = len(report.skipped)
-            status.update(f"crosswire: {report.read} read, {report.added} added, "
-                          f"{report.duplicates} already stored, {report.refused} failed ...")
+            # Each input ends stored, already stored or refused: the three count the inputs done.
+            status.progress(report.added + report.duplicates + report.refused, total, report.seconds,
+                            f"{report.added} added, {report.duplicates} already stored, {report.refused} failed")
 
         options = StoryOptions(window_days=window_days)
         items = warned(_besides_the_store(paths, store, bounds), status.say)
