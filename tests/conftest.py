@@ -6,6 +6,7 @@ deterministic ``hash`` embedder and runs in seconds.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -21,6 +22,16 @@ BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "samples" / "seeds"
 # The one line every command that scores prints for the uncalibrated hash fake (cli/common.py):
 # tests of other stderr lines leave it out with ``said``.
 UNCALIBRATED_WARNING = "crosswire: warning: embedder hash.v1 is uncalibrated"
+
+
+# A progress line of ingest (cli/common.StatusLine.progress): printed now and then when stderr is no
+# terminal, so how many a run prints depends on its speed; tests about the other lines drop them.
+PROGRESS = re.compile(r"^crosswire: [\d,]+(/[\d,]+ \(\d+%\))? done, ")
+
+
+def said_besides_progress(stderr: str) -> list[str]:
+    """``said``, less ingest's progress lines."""
+    return [line for line in said(stderr) if not PROGRESS.match(line)]
 
 
 def said(stderr: str) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import numpy as np
 import pytest
-from conftest import said
+from conftest import said, said_besides_progress
 from embedder_support import FakeEmbeddingServer, free_port
 
 from crosswire.analysis.embedders import (
@@ -254,7 +254,7 @@ def test_ingest_through_an_openai_server_and_its_errors(fake: FakeEmbeddingServe
     seeds = [seeds_dir / "ar_rutte_ishiba.txt", seeds_dir / "nb_rutte_ishiba.txt"]
     proc = crosswire("ingest", "--db", "x.db", "--embedder", f"openai:{fake.url}", *seeds, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    lines = said(proc.stderr)
+    lines = said_besides_progress(proc.stderr)
     assert lines[0] == ("crosswire: warning: embedder openai.fake-model.v1 is uncalibrated: its same-story scores "
                         "rest on the sentence alignment alone (crosswire.same-story.uncalibrated.v1)")
     assert lines[1].startswith("crosswire: 2 read, 2 added")

@@ -23,7 +23,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pytest
 import ray  # (the test extra has it: a missing Ray fails here, never skips)
-from conftest import said
+from conftest import said, said_besides_progress
 
 from crosswire.analysis.pipeline import Pipeline, default_pipeline
 from crosswire.article import Article
@@ -75,7 +75,7 @@ def test_the_cli_on_a_local_ray_instance_stores_as_the_local_engine(tmp_path: Pa
     local = run_cli(*args, "--db", "local.db", cwd=tmp_path)
     remote = run_cli(*args, "--db", "ray.db", "--engine", "ray", "--workers", "2", cwd=tmp_path)
     assert remote.returncode == local.returncode == 1  # one input unreadable
-    strip = lambda text: [re.sub(r"\([0-9.]+/s\)", "", line).replace("ray.db", "local.db") for line in said(text)]  # noqa: E731
+    strip = lambda text: [re.sub(r"\([0-9.]+/s\)", "", line).replace("ray.db", "local.db") for line in said_besides_progress(text)]  # noqa: E731
     assert strip(remote.stderr) == strip(local.stderr)  # the same lines: skipped inputs, summary; nothing of Ray's
     assert rows(tmp_path / "ray.db") == rows(tmp_path / "local.db")
 
