@@ -1,7 +1,6 @@
 """``crosswire analyze``."""
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -30,7 +29,7 @@ from crosswire.errors import CrosswireError
 from crosswire.limits import Limits
 from crosswire.matching.compare import analyse
 from crosswire.readers.files import iter_articles
-from crosswire.render.tables import csv_text
+from crosswire.render.tables import csv_text, jsonl_text
 
 SENTENCE_COLUMNS = ["article_id", "source", "article_language", "sentence", "line", "language", "furniture", "text"]
 
@@ -73,7 +72,7 @@ def analyze(inputs: tuple[str, ...], output: str | None, embedder: str, language
     if fmt == "csv":
         write_output(csv_text(sentence_rows(done), SENTENCE_COLUMNS), output, fmt)
     else:
-        write_output("".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in done), output, "json")
+        write_output(jsonl_text([a.to_dict() for a in done]), output, "json")
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 
 

@@ -129,7 +129,7 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
         model = embedder_for_store(store, db, model)
         pipeline = default_pipeline(model, bounds)
         status = StatusLine(quiet=quiet)
-        total = None if quiet else _count_inputs(paths, store, bounds)
+        inputs = None if quiet else _count_inputs(paths, store, bounds)
         said = [0, 0]  # skipped inputs already printed; inputs already stored seen
 
         def tell(report: IngestReport) -> None:
@@ -146,7 +146,7 @@ def ingest(paths: tuple[str, ...], db: str, embedder: str | None, language: str 
                 status.say(f"crosswire: skipped {outcome.line()}")
             said[0] = len(report.skipped)
             # Each input ends stored, already stored or refused: the three count the inputs done.
-            status.progress(report.added + report.duplicates + report.refused, total, report.seconds,
+            status.progress(report.added + report.duplicates + report.refused, inputs, report.seconds,
                             f"{report.added} added, {report.duplicates} already stored, {report.refused} failed")
 
         options = StoryOptions(window_days=window_days)

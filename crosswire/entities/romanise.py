@@ -195,6 +195,7 @@ _SCRIPT_LANGUAGES = {"ARABIC": "ar", "HEBREW": "he", "CYRILLIC": "ru", "GREEK": 
                      "KATAKANA": "ja", "CJK": "zh", "HANGUL": "ko", "DEVANAGARI": "hi", "BENGALI": "bn",
                      "THAI": "th", "GEORGIAN": "ka", "ARMENIAN": "hy", "ETHIOPIC": "am"}
 
+
 def name_language(text: str) -> str:
     """The language whose romanisation rules fit a name as typed: by its script, English for Latin."""
     for ch in text:

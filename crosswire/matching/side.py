@@ -16,14 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from crosswire.analysis.profile import Profile, profile
-from crosswire.article import Article, Sentence, stacked_vectors
+from crosswire.article import Article, stacked_vectors
 
 
 @dataclass(frozen=True, eq=False)
 class PairSide:
     article: Article
-    story: list[Sentence]       # the story sentences, else all (an article that is all furniture)
-    ids: list[int]              # their ids, in order
+    ids: list[int]              # its story sentences' ids (else all its sentences': one all furniture), in order
     vectors: np.ndarray         # their vectors, one row each (0 x 1 when there are none)
     centred: np.ndarray | None  # the same less the language mean, unit rows (title_match); None without sentences
     profile: Profile
@@ -37,7 +36,7 @@ class PairSide:
 
         story = article.story_sentences or article.sentences
         vectors = stacked_vectors(story, article.source) if story else np.zeros((0, 1))
-        return cls(article=article, story=story, ids=[s.id for s in story], vectors=vectors,
+        return cls(article=article, ids=[s.id for s in story], vectors=vectors,
                    centred=centre_on_language(vectors, article) if article.sentences else None,
                    profile=profile(article), story_count=len(article.story_sentences) or 1)
 

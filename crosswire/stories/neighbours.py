@@ -73,15 +73,17 @@ class VectorIndex:
         # None when there is none, or it is not this file's (another process saved between the two).
         self.stamp: Callable[[], dict[str, Any]] | None = None
         self.saved_stamp: dict[str, Any] | None = None
-        self._index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=connectivity,
-                            expansion_add=128, expansion_search=EXPANSION_SEARCH)
+        def empty() -> Index:
+            return Index(ndim=dim, metric="cos", dtype="f16", connectivity=connectivity,
+                         expansion_add=128, expansion_search=EXPANSION_SEARCH)
+
+        self._index = empty()
         if self.path is not None and self.path.is_file():
             try:
                 self._index.load(str(self.path))
             except Exception:
                 # A damaged index file is only a cache of the store: start afresh and rebuild.
-                self._index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=connectivity,
-                                    expansion_add=128, expansion_search=EXPANSION_SEARCH)
+                self._index = empty()
             else:
                 self.saved_stamp = self._read_stamp(self.path)
 
