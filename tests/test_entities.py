@@ -335,3 +335,20 @@ def test_events_named_in_capitals_are_no_people() -> None:
     kinds = {m.text: m.kind for m in found}
     assert kinds["Paris Fashion Week"] != "PER" and kinds["London Marathon"] != "PER", kinds
     assert kinds["Anna Wintour"] == "PER" and kinds["Mark Rutte"] == "PER", kinds
+
+
+def test_a_common_noun_of_several_words_is_no_person(ntrex_dir, hash_pipeline) -> None:
+    """The Daily Mail's masks story in German: "... mehr Ähnlichkeit mit Hannibal Lecter als mit Haute
+    Couture." "Haute Couture" is a German common noun of two words (Wiktionary: Wortverbindung), not a
+    person; the people beside it stay people."""
+    from crosswire.readers.ntrex import Ntrex
+
+    german = hash_pipeline(Ntrex(ntrex_dir).articles("deu", ["dailymail.co.uk.298692"])[0])
+    assert german.language == "de"
+    kinds = {m.text: m.kind for m in find_mentions(german)}
+    assert kinds["Haute Couture"] != "PER", kinds
+    assert kinds["Hannibal Lecter"] == kinds["Thom Browne"] == kinds["Emily Ratajkowski"] == "PER", kinds
+    # Inside a longer run the phrase is one piece, not cut at its common words, and names no person.
+    found = find_mentions(article(["Die Rote Armee zog ab, sagte Boris Johnson über Pariser Haute Couture."], "de"))
+    assert {m.text: m.kind for m in found} == {"Rote Armee": "MISC", "Boris Johnson": "PER",
+                                               "Haute Couture": "MISC"}, found

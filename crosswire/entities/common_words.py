@@ -5,7 +5,8 @@ entity finder's main cue, a capitalised word away from a sentence start, fires o
 ``crosswire/data/common_nouns.de.txt.gz`` (built by ``tools/build_common_words.py`` from German
 Wiktionary) lists every form of the common nouns, apart those that are people's names too
 ("Mann", "Fischer", "Mark"). A long compound absent from the list is common when it ends in a listed
-noun ("Nationalversammlungsmitgliedern").
+noun ("Nationalversammlungsmitgliedern"). It also lists the common nouns of several words ("Haute
+Couture", "Rote Armee", "Hot Dog"), capitalised like a person's two names and never one.
 """
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ _HEAD = 5        # the shortest noun a compound is taken to end in ("kunden", "r
 
 
 @lru_cache(maxsize=8)
-def _lists(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(common nouns, common nouns that are names too, nouns declined like adjectives), lower-cased;
-    empty where the language has no list."""
+def _lists(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(common nouns, common nouns that are names too, nouns declined like adjectives, common nouns of
+    several words), lower-cased; empty where the language has no list."""
     path = DATA / f"common_nouns.{language}.txt.gz"
-    sections: dict[str, set[str]] = {"": set(), "## name too": set(), "## adjectival": set()}
+    sections: dict[str, set[str]] = {"": set(), "## name too": set(), "## adjectival": set(), "## phrases": set()}
     if path.exists():
         target = sections[""]
         with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -66,9 +67,20 @@ _ADJECTIVE = tuple(stem + end for stem in ("isch", "lich", "ig", "al", "t", "sch
 def is_adjectival(word: str, language: str) -> bool:
     """A capitalised adjective, or a noun declined like one ("Europäische", "Deutsche"): at the head of
     a run of capitals away from a sentence start, it makes the run a name ("Deutsche Bank")."""
-    common, both, adjectival = _lists(language)
+    common, both, adjectival, _ = _lists(language)
     low = word.casefold()
     return bool(common) and (low in adjectival or low not in common and low not in both and low.endswith(_ADJECTIVE))
+
+
+def is_phrase(words: list[str], language: str) -> bool:
+    """Are these words, all of them, a common noun of several words ("Haute Couture", "Rote Karte")?"""
+    return len(words) >= 2 and " ".join(w.casefold() for w in words) in _lists(language)[3]
+
+
+def ends_in_phrase(words: list[str], language: str) -> bool:
+    """Do these words end in a common noun of several words ("Haute Couture", "Pariser Haute
+    Couture")? German puts a noun phrase's head last, so a run that ends in one names a thing."""
+    return any(is_phrase(words[i:], language) for i in range(len(words) - 1))
 
 
 def name_part(word: str, language: str) -> str:

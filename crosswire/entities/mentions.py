@@ -16,7 +16,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from crosswire.article import Article
-from crosswire.entities.common_words import has_list, is_adjectival, is_common, is_noun, name_part
+from crosswire.entities.common_words import (
+    ends_in_phrase,
+    has_list,
+    is_adjectival,
+    is_common,
+    is_noun,
+    is_phrase,
+    name_part,
+)
 from crosswire.entities.cues import (
     AR_HEADS,
     CONNECTORS,
@@ -71,8 +79,10 @@ def _guess_kind(toks: list[Tok], lang: str) -> tuple[str, str | None]:
         return "LOC", f"feature:{feature[0]}:{spans[0][2]}" if feature and spans else None
     if len(toks) >= 2 and all(capitalised(t.text) and t.text.replace("-", "").isalpha() for t in toks):
         # Capitals name events and things as well as people: one a place opens or an event's word
-        # ends is no person ("Paris Fashion Week", "London Marathon", "Oslo Freedom Forum").
-        if norms[-1] in EVENT_WORDS or place_spans(toks[0].text, lang):
+        # ends is no person ("Paris Fashion Week", "London Marathon", "Oslo Freedom Forum"); nor
+        # is a common noun of several words, which German capitalises ("Haute Couture", "Rote Armee").
+        if norms[-1] in EVENT_WORDS or place_spans(toks[0].text, lang) \
+                or ends_in_phrase([t.text for t in toks], lang):
             return "MISC", None
         return "PER", None
     return "MISC", None
@@ -97,7 +107,8 @@ def _mention(sid: int, text: str, toks: list[Tok], lang: str, kind: str | None =
 # of a 20-article story report: bench/story_page.py). Bump the version whenever what find_mentions
 # finds changes: kept lists of another version are found again.
 KEPT_KEY = "mentions"
-FINDER_VERSION = 2  # 2: no place in lower case, no person a place opens or an event word ends
+FINDER_VERSION = 3  # 2: no place in lower case, no person a place opens or an event word ends;
+#                    3: no person a common noun of several words ends (German)
 
 
 def keep_mentions(article: Article, mentions: list[Mention]) -> None:
@@ -253,11 +264,17 @@ def _without_common_nouns(part: list[int], toks: list[Tok], lang: str, initial: 
     if all(filler(k, strict=False) for k in part):
         return []
     start = next(n for n, k in enumerate(part) if not filler(k, strict=True))
+    # A common noun of several words stays one piece, a thing's name ("Pariser Haute Couture" -> "Haute
+    # Couture"), though its words alone are common ("Couture"): _guess_kind makes it no person.
+    phrases = [part[n:m] for n in range(len(part)) for m in range(n + 2, len(part) + 1)
+               if is_phrase([toks[k].text for k in part[n:m]], lang)]
+    start = min([start] + [part.index(span[0]) for span in phrases])
+    whole = {k for span in phrases for k in span}
     pieces: list[list[int]] = []
     piece: list[int] = []
     for k in part[start:]:
-        if is_common(toks[k].text, lang):   # connectors stay inside ("von der Leyen"), the caller trims its edges
-            pieces, piece = pieces + [piece] if piece else pieces, []
+        if is_common(toks[k].text, lang) and k not in whole:   # connectors stay inside ("von der Leyen"),
+            pieces, piece = pieces + [piece] if piece else pieces, []   # the caller trims its edges
         else:
             piece.append(k)
     return pieces + [piece] if piece else pieces
