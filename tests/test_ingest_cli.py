@@ -521,12 +521,21 @@ def test_progress_has_a_total_and_the_time_left_also_in_a_pipe(tmp_path: Path, c
     line = StatusLine(live=False)  # stderr is a pipe: plain lines, at most one each LOG_EVERY seconds
     line.progress(10, 40, 5.0, "10 added")
     line.progress(20, 40, 10.0, "20 added")  # within the interval: not printed
-    assert capsys.readouterr().err.splitlines() == ["crosswire: 10/40 (25%) done, 2.0/s, about 15 s left; 10 added"]
+    assert capsys.readouterr().err.splitlines() == [
+        "crosswire: 10/40 (25%) done, 2.00 inputs/s, about 00:15 left; 10 added"]
+    line.logged_at = (line.logged_at or 0) - StatusLine.LOG_EVERY
+    line.progress(30, 1000, 12.0, "30 added")  # 2.5 a second, 970 to go: six and a half minutes
+    assert capsys.readouterr().err.splitlines() == [
+        "crosswire: 30/1000 (3%) done, 2.50 inputs/s, about 06:28 left; 30 added"]
     line.logged_at = (line.logged_at or 0) - StatusLine.LOG_EVERY
     line.progress(30, None, 12.0, "30 added")  # no total (standard input): no share, no time left
-    assert capsys.readouterr().err.splitlines() == ["crosswire: 30 done, 2.5/s; 30 added"]
+    assert capsys.readouterr().err.splitlines() == ["crosswire: 30 done, 2.50 inputs/s; 30 added"]
     StatusLine(quiet=True).progress(1, 2, 1.0, "x")
     assert capsys.readouterr().err == ""
+    # On a terminal: one line redrawn in place, with a bar, no wider than the terminal.
+    StatusLine(live=True).progress(10, 40, 5.0, "10 added")
+    drawn = capsys.readouterr().err
+    assert drawn.startswith("\r") and "█" in drawn and "10/40" in drawn and "\n" not in drawn
 
     result = run("ingest", *HASH, "--db", tmp_path / "s.db", SAMPLE)  # through the CLI, stderr not a terminal
     assert f"crosswire: {SAMPLE_DOCS}/{SAMPLE_DOCS} (100%) done" in result.stderr

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
 import click
+from tqdm import tqdm
 
 from crosswire.analysis.embedders import (
     DEFAULT,
@@ -279,9 +280,16 @@ def open_store(db: str, *, create: bool) -> Iterator[Store]:
 
 class StatusLine:
     """One status line on stderr, redrawn in place on a terminal. In a pipe or a log, where a redrawn
-    line would be a smear of carriage returns, ``progress`` prints a plain line now and then instead."""
+    line would be a smear of carriage returns, ``progress`` prints a plain line now and then instead.
+
+    The meter itself (share done, rate, time left, the bar on a terminal) is tqdm's ``format_meter``;
+    when and where it is drawn is decided here, because a tqdm bar redraws with carriage returns into
+    a log file too, and click's progress bar prints only its label when stderr is no terminal.
+    """
 
     LOG_EVERY = 30.0  # seconds between progress lines when stderr is no terminal
+    PIPED = "{n_fmt}/{total_fmt} ({percentage:.0f}%) done, {rate_fmt}, about {remaining} left"
+    PIPED_NO_TOTAL = "{n_fmt} done, {rate_fmt}"   # standard input: no total, so no share nor time left
 
     def __init__(self, live: bool | None = None, quiet: bool = False) -> None:
         self.live = (sys.stderr.isatty() if live is None else live) and not quiet
@@ -289,23 +297,22 @@ class StatusLine:
         self.drawn = False
         self.logged_at: float | None = None
 
-    def progress(self, done: int, total: int | None, seconds: float, detail: str) -> None:
-        """``done`` of ``total`` inputs (None: not known), the rate and the time left, and ``detail``."""
+    def progress(self, done: int, total: int | None, seconds: float, detail: str, unit: str = "inputs") -> None:
+        """``done`` of ``total`` ``unit`` (None: not known) in ``seconds``, the rate and the time left,
+        and ``detail``."""
         if self.quiet:
             return
-        rate = done / seconds if seconds > 0 else 0.0
-        head = f"crosswire: {done:,}" + (f"/{total:,} ({100 * done // max(total, 1)}%)" if total else "") + " done"
-        left = ""
-        if total and rate > 0 and done < total:
-            left = f", about {_duration((total - done) / rate)} left"
-        line = f"{head}, {rate:.1f}/s{left}; {detail}"
         if self.live:
-            self.update(line)
+            width = max(40, shutil.get_terminal_size().columns - 1)
+            self.update(tqdm.format_meter(done, total or 0, seconds, ncols=width, prefix="crosswire", unit=f" {unit}",
+                                          postfix=detail))
             return
         now = time.monotonic()
         if self.logged_at is None or now - self.logged_at >= self.LOG_EVERY:
             self.logged_at = now
-            say(line)
+            meter = tqdm.format_meter(done, total or 0, seconds, unit=f" {unit}",
+                                      bar_format=self.PIPED if total else self.PIPED_NO_TOTAL)
+            say(f"crosswire: {' '.join(meter.split())}; {detail}")
 
     def update(self, text: str) -> None:
         if self.live:
@@ -322,16 +329,6 @@ class StatusLine:
         """A line that must stay (a skipped input): printed above the status line."""
         self.clear()
         say(line)
-
-
-def _duration(seconds: float) -> str:
-    """"40 s", "12 min", "3 h 05 min": how long, as a person says it."""
-    if seconds < 90:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)} min"
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours} h {minutes:02d} min"
 
 
 def embedder_for_store(store: Store, db: str, given: Embedder | None) -> Embedder:
