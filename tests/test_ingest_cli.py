@@ -179,7 +179,8 @@ def test_a_status_line_only_on_a_terminal(tmp_path: Path, seeds: list[Path]) -> 
     leader, follower = pty.openpty()
     try:
         proc = subprocess.run([script(), "ingest", *HASH, "--db", tmp_path / "tty.db", *seeds, SAMPLE],
-                              stdout=subprocess.DEVNULL, stderr=follower, timeout=120)
+                              stdout=subprocess.DEVNULL, stderr=follower, timeout=120,
+                              env={**os.environ, "COLUMNS": "120"})  # a terminal of 120 columns
         os.close(follower)
         chunks = []
         while True:
@@ -194,7 +195,8 @@ def test_a_status_line_only_on_a_terminal(tmp_path: Path, seeds: list[Path]) -> 
         os.close(leader)
     shown = b"".join(chunks).decode("utf-8")
     assert proc.returncode == EXIT_OK
-    assert "\r" in shown and "0 failed\x1b[K" in shown and f"/{2 + SAMPLE_DOCS} (" in shown  # redrawn, with a total
+    assert "\r" in shown and "0 failed\x1b[K" in shown and f"/{2 + SAMPLE_DOCS} " in shown  # redrawn, with a total
+    assert "█" in shown  # and a bar
     assert shown.rstrip().splitlines()[-1].endswith(f"tty.db holds {2 + SAMPLE_DOCS} article(s)")
 
 
@@ -522,14 +524,14 @@ def test_progress_has_a_total_and_the_time_left_also_in_a_pipe(tmp_path: Path, c
     line.progress(10, 40, 5.0, "10 added")
     line.progress(20, 40, 10.0, "20 added")  # within the interval: not printed
     assert capsys.readouterr().err.splitlines() == [
-        "crosswire: 10/40 (25%) done, 2.00 inputs/s, about 00:15 left; 10 added"]
+        "crosswire: 10/40 (25%) done, 2.00 inputs/s, about 00:15 left, 10 added"]
     line.logged_at = (line.logged_at or 0) - StatusLine.LOG_EVERY
     line.progress(30, 1000, 12.0, "30 added")  # 2.5 a second, 970 to go: six and a half minutes
     assert capsys.readouterr().err.splitlines() == [
-        "crosswire: 30/1000 (3%) done, 2.50 inputs/s, about 06:28 left; 30 added"]
+        "crosswire: 30/1000 (3%) done, 2.50 inputs/s, about 06:28 left, 30 added"]
     line.logged_at = (line.logged_at or 0) - StatusLine.LOG_EVERY
     line.progress(30, None, 12.0, "30 added")  # no total (standard input): no share, no time left
-    assert capsys.readouterr().err.splitlines() == ["crosswire: 30 done, 2.50 inputs/s; 30 added"]
+    assert capsys.readouterr().err.splitlines() == ["crosswire: 30 done, 2.50 inputs/s, 30 added"]
     StatusLine(quiet=True).progress(1, 2, 1.0, "x")
     assert capsys.readouterr().err == ""
     # On a terminal: one line redrawn in place, with a bar, no wider than the terminal.

@@ -288,8 +288,11 @@ class StatusLine:
     """
 
     LOG_EVERY = 30.0  # seconds between progress lines when stderr is no terminal
-    PIPED = "{n_fmt}/{total_fmt} ({percentage:.0f}%) done, {rate_fmt}, about {remaining} left"
-    PIPED_NO_TOTAL = "{n_fmt} done, {rate_fmt}"   # standard input: no total, so no share nor time left
+    # tqdm's bar formats: "{postfix}" is ", " and the detail. On a terminal the bar takes what the
+    # numbers leave of its width; standard input has no total, so no share, bar nor time left.
+    DRAWN = "crosswire: {n_fmt}/{total_fmt} {bar} {percentage:.0f}%, {rate_fmt}, {remaining} left{postfix}"
+    PIPED = "crosswire: {n_fmt}/{total_fmt} ({percentage:.0f}%) done, {rate_fmt}, about {remaining} left{postfix}"
+    NO_TOTAL = "crosswire: {n_fmt} done, {rate_fmt}{postfix}"
 
     def __init__(self, live: bool | None = None, quiet: bool = False) -> None:
         self.live = (sys.stderr.isatty() if live is None else live) and not quiet
@@ -303,16 +306,15 @@ class StatusLine:
         if self.quiet:
             return
         if self.live:
-            width = max(40, shutil.get_terminal_size().columns - 1)
-            self.update(tqdm.format_meter(done, total or 0, seconds, ncols=width, prefix="crosswire", unit=f" {unit}",
-                                          postfix=detail))
+            self.update(tqdm.format_meter(done, total or 0, seconds, ncols=max(40, shutil.get_terminal_size().columns - 1),
+                                          unit="", postfix=detail, bar_format=self.DRAWN if total else self.NO_TOTAL))
             return
         now = time.monotonic()
         if self.logged_at is None or now - self.logged_at >= self.LOG_EVERY:
             self.logged_at = now
-            meter = tqdm.format_meter(done, total or 0, seconds, unit=f" {unit}",
-                                      bar_format=self.PIPED if total else self.PIPED_NO_TOTAL)
-            say(f"crosswire: {' '.join(meter.split())}; {detail}")
+            meter = tqdm.format_meter(done, total or 0, seconds, unit=f" {unit}", postfix=detail,
+                                      bar_format=self.PIPED if total else self.NO_TOTAL)
+            say(" ".join(meter.split()))   # tqdm pads the rate to a width
 
     def update(self, text: str) -> None:
         if self.live:
