@@ -123,3 +123,16 @@ def test_the_outlet_filter_by_name_or_site(tmp_path: Path, seeds_dir: Path, hash
         assert langs(outlet="jazeera.net") == []              # a site is matched whole
         assert count_stories(store, outlet="tass", text="Kavanaugh") == 1
         assert count_stories(store, outlet="tass", text="Rutte") == 0
+
+
+def test_a_page_and_its_count_look_each_name_up_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API's list (page and total) resolves a searched name once, and agrees with the two calls."""
+    from crosswire.stories.view import list_stories_and_total
+
+    calls: list[str] = []
+    real = names.matching
+    monkeypatch.setattr(names, "matching", lambda db, word: calls.append(word) or real(db, word))
+    page, total = list_stories_and_total(store, text="Kavanaugh", limit=10)
+    assert calls == ["kavanaugh"]
+    assert [s.id for s in page] == [s.id for s in list_stories(store, text="Kavanaugh", limit=10)]
+    assert total == count_stories(store, text="Kavanaugh") == 1

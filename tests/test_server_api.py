@@ -315,7 +315,7 @@ def test_an_unexpected_failure_is_a_500_in_the_error_shape(server: ThreadServer,
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("crosswire.server.routes.list_stories", broken)
+    monkeypatch.setattr("crosswire.server.routes.list_stories_and_total", broken)
     error = error_shape(server("GET", "/api/stories?q=something-uncached"), 500)
     assert "RuntimeError" in error["message"]
     monkeypatch.undo()

@@ -27,7 +27,7 @@ from crosswire.server.intake import outcome_json, parse_body, store_queued
 from crosswire.server.openapi import document
 from crosswire.server.state import ServerState
 from crosswire.store.base import StoreProtocol
-from crosswire.stories.view import count_stories, list_stories, parse_when, story_comparison, story_members_key
+from crosswire.stories.view import list_stories_and_total, parse_when, story_comparison, story_members_key
 from crosswire.times import NEVER
 
 ID = re.compile(r"[0-9]{1,15}")
@@ -172,9 +172,8 @@ def make_routes(state: ServerState) -> list[Route]:
 
         def build() -> bytes:
             store = state.store()
-            page = list_stories(store, language=lang, since=since, until=until, text=q, reader_lang=reader_lang,
-                                limit=limit, offset=offset, outlet=outlet)
-            total = count_stories(store, language=lang, since=since, until=until, text=q, outlet=outlet)
+            page, total = list_stories_and_total(store, language=lang, since=since, until=until, text=q,
+                                                 reader_lang=reader_lang, limit=limit, offset=offset, outlet=outlet)
             days = timelines(store, [s.id for s in page])
             return json_bytes({"stories": [{**s.to_dict(), "timeline": days.get(s.id, [])} for s in page],
                                "total": total, "offset": offset, "limit": limit})

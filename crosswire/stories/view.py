@@ -105,6 +105,21 @@ def list_stories(store: StoreProtocol, *, language: str | None = None, since: st
     ``offset`` page the list; only the articles of the stories on the page are read.
     """
     chosen = store.story_page(_filter(store, language, since, until, text, across_scripts, outlet), limit, offset)
+    return _summaries(store, chosen, reader_lang)
+
+
+def list_stories_and_total(store: StoreProtocol, *, language: str | None = None,
+                           since: str | date | datetime | None = None, until: str | date | datetime | None = None,
+                           text: str | None = None, reader_lang: str | None = None, limit: int | None = None,
+                           offset: int = 0, across_scripts: bool = True,
+                           outlet: str | None = None) -> tuple[list[StorySummary], int]:
+    """``list_stories`` and ``count_stories`` at once (a page of the API), the filter made once."""
+    chosen, total = store.story_page_and_total(_filter(store, language, since, until, text, across_scripts, outlet),
+                                               limit, offset)
+    return _summaries(store, chosen, reader_lang), total
+
+
+def _summaries(store: StoreProtocol, chosen: list[int], reader_lang: str | None) -> list[StorySummary]:
     members = _members(store, chosen)
     heads = _headlines(store, [(sid, _headline_member(members[sid], reader_lang)) for sid in chosen])
     return [_summary(sid, members[sid], *heads[sid]) for sid in chosen]
