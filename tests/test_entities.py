@@ -352,3 +352,25 @@ def test_a_common_noun_of_several_words_is_no_person(ntrex_dir, hash_pipeline) -
     found = find_mentions(article(["Die Rote Armee zog ab, sagte Boris Johnson über Pariser Haute Couture."], "de"))
     assert {m.text: m.kind for m in found} == {"Rote Armee": "MISC", "Boris Johnson": "PER",
                                                "Haute Couture": "MISC"}, found
+
+
+@pytest.mark.parametrize("document, things, people", [
+    # North Korea at the UN: "den Vereinigten Staaten", "den Vereinten Nationen" (an adjective and German nouns).
+    ("cnbc.com.6769", ["Vereinigten Staaten", "Vereinten Nationen"], []),
+    # "Die Vorsitzende Ian Beattie": a noun declined like an adjective says who the person is.
+    ("scotsman.133753", [], ["Ian Beattie"]),
+    # "bestätigte Hans-Peter Bartels": a first name that only ends like an adjective opens a person's name.
+    ("rt.com.91350", [], ["Hans-Peter Bartels"]),
+])
+def test_german_adjectives_and_the_names_they_open(ntrex_dir, hash_pipeline, document, things, people) -> None:
+    """Real German articles of NTREX: an adjective before German nouns names a thing, never a person;
+    a noun declined like an adjective before a foreign name is no part of it."""
+    from crosswire.readers.ntrex import Ntrex
+
+    found = find_mentions(hash_pipeline(Ntrex(ntrex_dir).articles("deu", [document])[0]))
+    kinds: dict[str, set[str]] = {}
+    for m in found:
+        kinds.setdefault(m.text, set()).add(m.kind)
+    assert all(thing in kinds and "PER" not in kinds[thing] for thing in things), kinds
+    assert all(kinds.get(person) == {"PER"} for person in people), kinds
+    assert not [text for text in kinds if text.startswith(("Vorsitzende ", "Vorsitzenden "))], kinds

@@ -83,6 +83,12 @@ def ends_in_phrase(words: list[str], language: str) -> bool:
     return any(is_phrase(words[i:], language) for i in range(len(words) - 1))
 
 
+def is_noun_declined_as_adjective(word: str, language: str) -> bool:
+    """A noun declined like an adjective, as the list knows it ("Angeklagten", "Vorsitzende"): before a
+    person's name it says who they are."""
+    return word.casefold() in _lists(language)[2]
+
+
 def name_part(word: str, language: str) -> str:
     """The name at the head of a hyphenated compound: "NATO-Gipfel" -> "NATO", "Argos-Verkaufsstellen" -> "Argos"."""
     parts = word.split("-")

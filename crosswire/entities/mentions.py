@@ -22,6 +22,7 @@ from crosswire.entities.common_words import (
     is_adjectival,
     is_common,
     is_noun,
+    is_noun_declined_as_adjective,
     is_phrase,
     name_part,
 )
@@ -84,6 +85,10 @@ def _guess_kind(toks: list[Tok], lang: str) -> tuple[str, str | None]:
         if norms[-1] in EVENT_WORDS or place_spans(toks[0].text, lang) \
                 or ends_in_phrase([t.text for t in toks], lang):
             return "MISC", None
+        # Nor is a German adjective and German nouns: a thing's name ("Vereinigte Staaten", "Olympische
+        # Spiele", "Zweiter Weltkrieg"). Before a name the adjective is a first name ("Hans-Peter Bartels").
+        if is_adjectival(toks[0].text, lang) and all(is_noun(t.text, lang) for t in toks[1:]):
+            return "MISC", None
         return "PER", None
     return "MISC", None
 
@@ -108,7 +113,7 @@ def _mention(sid: int, text: str, toks: list[Tok], lang: str, kind: str | None =
 # finds changes: kept lists of another version are found again.
 KEPT_KEY = "mentions"
 FINDER_VERSION = 3  # 2: no place in lower case, no person a place opens or an event word ends;
-#                    3: no person a common noun of several words ends (German)
+#                    3: no person a common noun of several words ends, nor German adjective and nouns
 
 
 def keep_mentions(article: Article, mentions: list[Mention]) -> None:
@@ -260,7 +265,14 @@ def _without_common_nouns(part: list[int], toks: list[Tok], lang: str, initial: 
         return (_without_common_nouns(part[:cut], toks, lang, initial)
                 + _without_common_nouns(part[cut + 1:], toks, lang, False))
     if len(part) > 1 and not initial and is_adjectival(toks[part[0]].text, lang):
-        return [part]
+        # The adjective heads a name of German nouns ("Vereinte Nationen", "Deutsche Bank AG"). A noun
+        # declined like one, before a foreign name, is the person's description ("Angeklagten Quinton
+        # Tellis", "Vorsitzende Ian Beattie"), no part of the name; a first name that only ends like an
+        # adjective is ("Hans-Peter Bartels").
+        if all(filler(k, strict=False) or acronym(toks[k].text) for k in part[1:]) \
+                or not is_noun_declined_as_adjective(toks[part[0]].text, lang):
+            return [part]
+        return _without_common_nouns(part[1:], toks, lang, False)
     if all(filler(k, strict=False) for k in part):
         return []
     start = next(n for n, k in enumerate(part) if not filler(k, strict=True))
