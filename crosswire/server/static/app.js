@@ -362,7 +362,7 @@ const NARROW_PX = 700;
 // How many article columns fit a table this wide, each at least a readable width.
 function columnsThatFit(width) {
   const narrow = width < NARROW_PX;
-  const factColumn = narrow ? 80 : 120;
+  const factColumn = narrow ? 40 : 120;  // on a phone the fact's badge reads upwards (app.css)
   return Math.max(1, Math.floor((width - factColumn) / (narrow ? NARROW_MIN_COLUMN_PX : MIN_COLUMN_PX)));
 }
 
