@@ -75,35 +75,28 @@ class StoryQueries:
     def story_page(self, where: StoryFilter, limit: int | None = None, offset: int = 0) -> list[int]:
         """The ids of the stories ``where`` keeps, most recently active first (then the biggest), paged."""
         found = self._where(where)
-        if found is None:
-            return []
-        clause, params = found
-        page = limit if limit is not None and limit > 0 else -1  # -1: no limit
-        return [row[0] for row in self.db.execute(
-            f"SELECT s.id FROM stories s WHERE {clause}"
-            " ORDER BY s.last_seen_at DESC, s.size DESC, s.id DESC LIMIT ? OFFSET ?", [*params, page, max(offset, 0)])]
+        return self._page(*found, limit, offset) if found else []
 
     def story_total(self, where: StoryFilter) -> int:
         """How many stories ``where`` keeps."""
         found = self._where(where)
-        if found is None:
-            return 0
-        clause, params = found
-        return int(self.db.execute(f"SELECT count(*) FROM stories s WHERE {clause}", params).fetchone()[0])
+        return self._total(*found) if found else 0
 
     def story_page_and_total(self, where: StoryFilter, limit: int | None = None,
                              offset: int = 0) -> tuple[list[int], int]:
         """``story_page`` and ``story_total`` with the filter made once: a search's names are looked
         up once (``names.matching``, milliseconds a word), not once for the page and again for its count."""
         found = self._where(where)
-        if found is None:
-            return [], 0
-        clause, params = found
+        return (self._page(*found, limit, offset), self._total(*found)) if found else ([], 0)
+
+    def _page(self, clause: str, params: list[Any], limit: int | None, offset: int) -> list[int]:
         page = limit if limit is not None and limit > 0 else -1  # -1: no limit
-        ids = [row[0] for row in self.db.execute(
+        return [row[0] for row in self.db.execute(
             f"SELECT s.id FROM stories s WHERE {clause}"
             " ORDER BY s.last_seen_at DESC, s.size DESC, s.id DESC LIMIT ? OFFSET ?", [*params, page, max(offset, 0)])]
-        return ids, int(self.db.execute(f"SELECT count(*) FROM stories s WHERE {clause}", params).fetchone()[0])
+
+    def _total(self, clause: str, params: list[Any]) -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM stories s WHERE {clause}", params).fetchone()[0])
 
     def members_of(self, story_ids: list[int]) -> list[Member]:
         """The articles of these stories, each story's in id order."""
