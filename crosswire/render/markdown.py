@@ -106,7 +106,7 @@ def _report(comparison: Comparison) -> list[str]:
 
     shared = view.shared_facts()
     out += [f"### Facts ({len(report.facts)}: {shared} shared, {len(report.facts) - shared} from one source)", ""]
-    out.append("| # | " + " | ".join(f"{i}: {escape(view.label(a))}" for i, a in enumerate(view.articles, 1)) + " | sources |")
+    out.append("| # | " + " | ".join(escape(view.heading(a)) for a in view.articles) + " | sources |")
     out.append("| ---: | " + " | ".join("---" for _ in view.articles) + " | ---: |")
     for row in view.rows():
         cells = " | ".join(_cell(cell) if cell else " " for cell in row.cells)
@@ -115,7 +115,7 @@ def _report(comparison: Comparison) -> list[str]:
 
     out += ["### Reported by one source only", ""]
     for article, sentences in view.single_source():
-        out += _list(f"{view.number(article)}: {escape(view.label(article))}", sentences, kind=False)
+        out += _list(escape(view.heading(article)), sentences, kind=False)
 
     out += ["### Quotes by speaker", ""]
     if not report.quotes:
@@ -125,17 +125,17 @@ def _report(comparison: Comparison) -> list[str]:
         for same_words in speaker.items:  # one quote, as each article that has it words it
             for k, quote in enumerate(same_words):
                 article = comparison.article(quote.article_id)
-                text = f"({view.number(article)}: {escape(view.label(article))}, L{quote.line}) “{escape(quote.text)}”"
+                text = f"({escape(view.heading(article))}, L{quote.line}) “{escape(quote.text)}”"
                 out.append(f"- {text}" if k == 0 else f"  - same words: {text}")
         out.append("")
 
     out += ["### Who and where each source names", ""]
     for article, chips in view.entities():
         names = ", ".join(f"{escape(c.name)} ({c.detail})" for c in chips)
-        out.append(f"- **{view.number(article)}: {escape(view.label(article))}**: {names or '*(none)*'}")
+        out.append(f"- **{escape(view.heading(article))}**: {names or '*(none)*'}")
     out += ["", "### Page furniture", ""]
     for article in view.articles:
-        out += _list(f"{view.number(article)}: {escape(view.label(article))}", article.furniture_sentences, kind=True)
+        out += _list(escape(view.heading(article)), article.furniture_sentences, kind=True)
     return out
 
 

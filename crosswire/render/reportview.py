@@ -95,6 +95,10 @@ class ReportView:
         """The article's column number, from 1."""
         return self.articles.index(article) + 1
 
+    def heading(self, article: Article) -> str:
+        """How a report names an article in its sections: "2: bbc.co.uk · ar · 2025-03-10"."""
+        return f"{self.number(article)}: {self.label(article)}"
+
     def pair_texts(self, each_up_to: int = PAIRS_EACH_UP_TO) -> list[str]:
         """The same-story verdicts as lines, articles named by their column numbers.
 

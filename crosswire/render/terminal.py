@@ -146,7 +146,7 @@ def _facts_side_by_side(out: _Out, view: ReportView) -> None:
     col_w = (out.width - len(GUTTER) * (n - 1)) // n
     label_w = max((len(_label(s)) for row in view.rows() for cell in row.cells for s in cell), default=2)
     out.lines.append(GUTTER.join(pad_display(truncate_display(
-        f"{i}: {clean_for_terminal(view.label(a))}", col_w), col_w) for i, a in enumerate(view.articles, 1)).rstrip())
+        clean_for_terminal(view.heading(a)), col_w), col_w) for a in view.articles).rstrip())
     for row in view.rows():
         kind = f"shared by {row.fact.sources}" if row.shared else "one source"
         score = f" {row.fact.score:.2f}" if row.fact.score is not None else ""
@@ -163,7 +163,7 @@ def _facts_stacked(out: _Out, view: ReportView) -> None:
         out.rule(f"fact {row.fact.id + 1} · {kind}")
         for article, cell in zip(view.articles, row.cells):
             for s in cell:
-                head = f"  {view.number(article)}: {view.label(article)} {_label(s)}  "
+                head = f"  {view.heading(article)} {_label(s)}  "
                 out.para(s.text, indent=truncate_display(head, out.width // 2), hanging="      ")
     out.rule()
 
@@ -197,7 +197,7 @@ def _report(out: _Out, comparison: Comparison) -> None:
 
     out.header("Reported by one source only")
     for article, sentences in view.single_source():
-        _sentence_list(out, f"{view.number(article)}: {view.label(article)}", sentences, kind=False, sub=True)
+        _sentence_list(out, view.heading(article), sentences, kind=False, sub=True)
     out.blank()
 
     out.header("Quotes by speaker" + ("" if report.quotes else ": none found"))
@@ -213,13 +213,12 @@ def _report(out: _Out, comparison: Comparison) -> None:
     out.header("Who and where each source names")
     for article, chips in view.entities():
         names = ", ".join(f"{c.name} ({c.detail})" for c in chips)
-        out.para(f"{view.number(article)}: {view.label(article)}: {names or 'none'}", indent="  ", hanging="    ")
+        out.para(f"{view.heading(article)}: {names or 'none'}", indent="  ", hanging="    ")
     out.blank()
 
     out.header("Page furniture")
     for article in view.articles:
-        _sentence_list(out, f"{view.number(article)}: {view.label(article)}", article.furniture_sentences,
-                       kind=True, sub=True)
+        _sentence_list(out, view.heading(article), article.furniture_sentences, kind=True, sub=True)
     out.blank()
 
 
