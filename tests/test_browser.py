@@ -407,6 +407,17 @@ def column_widths(page: "Page") -> list[float]:
         "hs => hs.map(h => h.getBoundingClientRect().width)")
 
 
+def nothing_hidden_sideways(page: "Page") -> bool:
+    """Whether the facts table fits its box: no column is off to a side."""
+    return page.evaluate("document.querySelector('.table-wrap').scrollWidth <= "
+                         "document.querySelector('.table-wrap').clientWidth + 1")
+
+
+def readable_px(width: int) -> int:
+    """The least readable column width at this page width."""
+    return READABLE_PX if width >= 1000 else READABLE_NARROW_PX
+
+
 def on_screen(page: "Page", selector: str) -> bool:
     """Whether the element is inside the viewport horizontally (not scrolled off to a side)."""
     return page.locator(selector).first.evaluate(
@@ -419,10 +430,8 @@ def test_a_24_article_story_stays_readable(browser: "Browser", big: tuple[Proces
     page = open_story(browser, server, story, width)
     size = request(server.port, "GET", f"/api/stories/{story}").json()["articles"]
     widths = column_widths(page)
-    least = READABLE_PX if width >= 1000 else READABLE_NARROW_PX
-    assert 2 <= len(widths) < len(size) and min(widths) >= least, widths  # a chosen few, each readable
-    assert page.evaluate("document.querySelector('.table-wrap').scrollWidth <= "
-                         "document.querySelector('.table-wrap').clientWidth + 1")  # nothing hidden sideways
+    assert 2 <= len(widths) < len(size) and min(widths) >= readable_px(width), widths  # a chosen few, each readable
+    assert nothing_hidden_sideways(page)
     shown = page.locator("table.facts thead th.article-head").evaluate_all("hs => hs.map(h => h.dataset.article)")
     languages = {a["id"]: a["language"] for a in size}
     # The most different first: no script twice while one is left (Latin, Cyrillic, Arabic, Han ...).
@@ -460,12 +469,11 @@ def test_the_rutte_ishiba_story_at_a_desktops_width_and_on_a_phone(browser: "Bro
     story = story_of(served, "Ishiba", NB)
     page = open_story(browser, served, story, width)
     widths = column_widths(page)
-    assert len(widths) == 2 and min(widths) >= (READABLE_PX if width >= 1000 else READABLE_NARROW_PX), widths
+    assert len(widths) == 2 and min(widths) >= readable_px(width), widths
     head = f"th.article-head[data-article='{AR}']"
     assert on_screen(page, head) and on_screen(page, f"td.cell[data-article='{AR}']")
     assert page.locator(head).evaluate("el => getComputedStyle(el).direction") == "rtl"
-    assert page.evaluate("document.querySelector('.table-wrap').scrollWidth <= "
-                         "document.querySelector('.table-wrap').clientWidth + 1")
+    assert nothing_hidden_sideways(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"rutte_ishiba_{width}px.png"), full_page=True)
     assert page.errors == []
