@@ -342,8 +342,7 @@ def test_stories_headlines_follow_the_readers_language_from_the_environment(seed
 def test_reports_name_articles_by_outlet_language_and_date_and_link_the_original(seeds: list[Path],
                                                                                 tmp_path: Path) -> None:
     """Columns are "outlet · language · date" (JSON Lines name the outlet "source"), not ids; the original is
-    linked (http(s) only); four
-    articles' six pairs are told per verdict, not one line each."""
+    linked (http(s) only); four articles' six pairs are told per verdict, not one line each."""
     texts = [p.read_text(encoding="utf-8") for p in seeds]
     rows = [
         {"id": "nrk-1", "text": texts[1], "source": "NRK", "url": "https://www.nrk.no/a1", "published": "2025-03-10T08:00Z"},
